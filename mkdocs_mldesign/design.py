@@ -1,0 +1,302 @@
+"""From a page's text to a checked, scored design: the pure core that both the
+MkDocs plugin and the `mldesign` command line call, so they can never disagree."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from . import frontmatter
+from .completeness import DesignScore, score_design
+from .problems import Problem, Severity
+from .schema import Template
+from .validation import Issue, Path, Validator, field_path
+
+#: Reads a file given its path relative to the docs folder; raises OSError when it cannot.
+FileReader = Callable[[str], bytes]
+
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """The YAML text a design came from, to place problems in it on demand."""
+
+    file: str
+    text: str
+    first_line: int
+    root: Path  # where the design mapping sits in that YAML
+
+    def locate(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+        node = frontmatter.find_node(_compose(self.text), (*self.root, *path), key=at_key)
+        if node is None:
+            return self.first_line, 1
+        return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+
+_compose_cache: dict[str, yaml.Node | None] = {}
+
+
+def _compose(text: str) -> yaml.Node | None:
+    # Composed only when a page has a problem; a small cache serves all its problems.
+    if text not in _compose_cache:
+        if len(_compose_cache) > 64:
+            _compose_cache.clear()
+        _compose_cache[text] = frontmatter.compose(text)
+    return _compose_cache[text]
+
+
+@dataclass(slots=True)
+class Design:
+    """A readable design: its data, its score and the problems found in it."""
+
+    src_uri: str  # the page, relative to the docs folder
+    file: str  # the page as shown in messages
+    id: str
+    title: str
+    tags: list[str]
+    data: dict[str, Any]
+    score: DesignScore
+    source: Located
+    key: str = "design"
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        value = self.data.get("status")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def owners(self) -> list[str]:
+        value = self.data.get("owners")
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def problem(
+        self, path: Path, rule: str, message: str, hint: str, *, severity: Severity = "error", at_key: bool = False
+    ) -> Problem:
+        """A problem located at `path` inside this design."""
+        line, column = self.source.locate(path, at_key=at_key)
+        return Problem(
+            self.source.file,
+            line,
+            column,
+            field_path(path, self.key),
+            severity,
+            rule,
+            message,
+            hint,
+        )
+
+
+@dataclass(slots=True)
+class PageResult:
+    """What checking one page found: a design (or None) and problems about the page itself.
+
+    For a design page whose front matter was read, `meta` is the whole front matter
+    and `body` the Markdown after it, so the plugin need not parse the page again.
+    """
+
+    design: Design | None = None
+    problems: list[Problem] = field(default_factory=list)
+    meta: dict[str, Any] | None = None
+    body: str | None = None
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        found = list(self.problems)
+        if self.design is not None:
+            found.extend(self.design.problems)
+        return sorted(found, key=Problem.sort_key)
+
+
+def default_id(src_uri: str) -> str:
+    """The file name without `.md`; for `index.md`, its folder's name."""
+    stem = posixpath.splitext(src_uri)[0]
+    parts = [p for p in stem.split("/") if p]
+    if parts and parts[-1] in ("index", "README") and len(parts) > 1:
+        parts.pop()
+    name = parts[-1] if parts else "index"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-._") or "design"
+
+
+class Checker:
+    """Checks pages against one template; compiled once, used for every page."""
+
+    def __init__(self, template: Template, *, key: str = "design") -> None:
+        self.template = template
+        self.key = key
+        self.validator = Validator(template)
+        self._key_line = re.compile(rf"^(?:{re.escape(key)}|['\"]{re.escape(key)}['\"])[ \t]*:", re.MULTILINE)
+
+    def mentions_design(self, text: str) -> bool:
+        return self._key_line.search(text) is not None
+
+    def check_source(
+        self,
+        source: str,
+        *,
+        src_uri: str,
+        file: str | None = None,
+        read_file: FileReader | None = None,
+        docs_prefix: str = "",
+    ) -> PageResult:
+        """Check a page's whole text. Pages without the design key give an empty result."""
+        file = file or src_uri
+        block = frontmatter.split(source)
+        if block is None:
+            if frontmatter.is_unclosed(source) and self.mentions_design(source[:65536]):
+                return PageResult(
+                    problems=[
+                        Problem(
+                            file,
+                            1,
+                            1,
+                            "",
+                            "error",
+                            "frontmatter-unclosed",
+                            "the front matter opened with `---` is never closed",
+                            "end it with a line holding only `---`",
+                        )
+                    ]
+                )
+            return PageResult()
+        if not self.mentions_design(block.text):
+            return PageResult()
+        meta, problem = frontmatter.load(block.text, file, block.first_line)
+        if problem is not None:
+            return PageResult(problems=[problem])
+        if not isinstance(meta, dict) or self.key not in meta:
+            return PageResult()
+        result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix)
+        result.meta, result.body = meta, block.body
+        return result
+
+    def _check_page(
+        self,
+        meta: dict[str, Any],
+        block: frontmatter.FrontMatter,
+        src_uri: str,
+        file: str,
+        read_file: FileReader | None,
+        docs_prefix: str,
+    ) -> PageResult:
+        page_source = Located(file, block.text, block.first_line, (self.key,))
+        raw = meta[self.key]
+        if isinstance(raw, str):
+            loaded = self._load_design_file(raw, src_uri, file, read_file, docs_prefix, page_source)
+            if isinstance(loaded, Problem):
+                return PageResult(problems=[loaded])
+            raw, located = loaded
+        else:
+            located = page_source
+        return self._check_design(raw, meta, located, src_uri, file, block.body)
+
+    def _load_design_file(
+        self,
+        ref: str,
+        src_uri: str,
+        file: str,
+        read_file: FileReader | None,
+        docs_prefix: str,
+        page: Located,
+    ) -> tuple[Any, Located] | Problem:
+        def refuse(message: str, hint: str) -> Problem:
+            line, column = page.locate((), at_key=False)
+            return Problem(file, line, column, self.key, "error", "design-file", message, hint)
+
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), ref.strip()))
+        if ref.strip() == "" or posixpath.isabs(ref) or target == ".." or target.startswith("../"):
+            return refuse(
+                f"the design file `{frontmatter._short(ref, 60)}` lies outside the docs folder",
+                "give a path relative to this page that stays inside the docs folder",
+            )
+        if read_file is None:
+            return refuse("a design file cannot be read here", "write the design in the front matter")
+        try:
+            data = read_file(target)
+        except OSError:
+            return refuse(
+                f"the design file `{target}` cannot be read",
+                "check the path, which is relative to this page",
+            )
+        shown = f"{docs_prefix}{target}"
+        text, bad_bytes = frontmatter.decode(data, shown)
+        if bad_bytes is not None:
+            return bad_bytes
+        value, problem = frontmatter.load(text, shown, 1)
+        if problem is not None:
+            return problem
+        return value, Located(shown, text, 1, ())
+
+    def _check_design(
+        self, raw: Any, meta: dict[str, Any], located: Located, src_uri: str, file: str, body: str
+    ) -> PageResult:
+        if frontmatter.expanded_size(raw) > frontmatter.MAX_EXPANDED_NODES:
+            line, column = located.locate(())
+            return PageResult(
+                problems=[
+                    Problem(
+                        located.file,
+                        line,
+                        column,
+                        self.key,
+                        "error",
+                        "yaml-alias-bomb",
+                        f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values through aliases",
+                        "write the design out without repeated `*alias` references",
+                    )
+                ]
+            )
+        if not isinstance(raw, dict):
+            line, column = located.locate(())
+            kind = "nothing" if raw is None else "a list" if isinstance(raw, list) else "a single value"
+            return PageResult(
+                problems=[
+                    Problem(
+                        located.file,
+                        line,
+                        column,
+                        self.key,
+                        "error",
+                        "schema-type",
+                        f"the design must be a mapping of its sections, found {kind}",
+                        "indent `status:`, `owners:` and the sections under this key, or give the path of a YAML file",
+                    )
+                ]
+            )
+        data, dropped = frontmatter.normalise(raw)
+        issues = [
+            Issue(path, "yaml-type", reason, "write plain text, numbers, lists or mappings") for path, reason in dropped
+        ]
+        reported = {i.path for i in issues}
+        issues.extend(i for i in self.validator.issues(data) if i.path not in reported)
+
+        title_meta, tags_meta = meta.get("title"), meta.get("tags")
+        ident = data.get("id") if isinstance(data.get("id"), str) else default_id(src_uri)
+        title = title_meta if isinstance(title_meta, str) and title_meta.strip() else None
+        if title is None:
+            heading = _HEADING.search(body)
+            title = heading.group(1) if heading else ident
+        tags = [str(t) for t in tags_meta if isinstance(t, str | int | float)] if isinstance(tags_meta, list) else []
+        design = Design(
+            src_uri=src_uri,
+            file=file,
+            id=ident,
+            title=title,
+            tags=tags,
+            data=data,
+            score=score_design(self.template, data),
+            source=located,
+            key=self.key,
+        )
+        for issue in issues:
+            design.problems.append(
+                design.problem(issue.path, issue.rule, issue.message, issue.hint, at_key=issue.at_key)
+            )
+        design.problems.sort(key=Problem.sort_key)
+        return PageResult(design=design)
