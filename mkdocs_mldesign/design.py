@@ -236,6 +236,22 @@ class Checker:
     def _check_design(
         self, raw: Any, meta: dict[str, Any], located: Located, src_uri: str, file: str, body: str
     ) -> PageResult:
+        if frontmatter.nesting_depth(raw) > frontmatter.MAX_NESTING:
+            line, column = located.locate(())
+            return PageResult(
+                problems=[
+                    Problem(
+                        located.file,
+                        line,
+                        column,
+                        self.key,
+                        "error",
+                        "yaml-too-deep",
+                        f"the design nests lists and mappings more than {frontmatter.MAX_NESTING} levels deep",
+                        "flatten the structure",
+                    )
+                ]
+            )
         if frontmatter.expanded_size(raw) > frontmatter.MAX_EXPANDED_NODES:
             line, column = located.locate(())
             return PageResult(

@@ -28,6 +28,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FRONT_MATTER_BYTES = 1024 * 1024
 #: A design may hold at most this many values once aliases are expanded.
 MAX_EXPANDED_NODES = 100_000
+#: Lists and mappings may nest at most this deep in a design (its sections need five).
+MAX_NESTING = 64
+#: Whole numbers with more bits than this are refused (Python will not even print them).
+MAX_INT_BITS = 1024
 
 # The same delimiters MkDocs accepts (mkdocs/utils/meta.py), so we see what it sees.
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -64,9 +68,13 @@ def is_unclosed(source: str) -> bool:
 
 
 def decode(data: bytes, file: str) -> tuple[str, Problem | None]:
-    """UTF-8 text (a BOM is dropped); bad bytes are replaced and reported where they are."""
+    """UTF-8 text (a BOM is dropped); bad bytes are replaced and reported where they are.
+
+    Line endings become LF, as MkDocs reads pages in text mode, so a page saved
+    with Windows line endings is a design for the command line too.
+    """
     try:
-        return data.decode("utf-8-sig"), None
+        return _newlines(data.decode("utf-8-sig")), None
     except UnicodeDecodeError as exc:
         start = exc.start
         line = data.count(b"\n", 0, start) + 1
@@ -81,7 +89,11 @@ def decode(data: bytes, file: str) -> tuple[str, Problem | None]:
             f"the file is not valid UTF-8 (byte 0x{data[start]:02x} at offset {start})",
             "save the file as UTF-8",
         )
-        return data.decode("utf-8-sig", errors="replace"), problem
+        return _newlines(data.decode("utf-8-sig", errors="replace")), problem
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _make_loader(file: str, first_line: int) -> type[Any]:
@@ -111,8 +123,34 @@ def _make_loader(file: str, first_line: int) -> type[Any]:
                         seen[key] = key_node
             return super().construct_mapping(node, deep=deep)
 
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
+                # PyYAML's own constructors raise these for `2024-02-30`, `!!int abc`, ...
+                kind = _TAG_WORDS.get(node.tag, f"`{_short(node.tag.replace('tag:yaml.org,2002:', '!!'), 60)}`")
+                shown = _short(node.value) if isinstance(node.value, str) else "this value"
+                raise YAMLProblem(
+                    _at(
+                        file,
+                        first_line,
+                        node.start_mark,
+                        "yaml-value",
+                        f"`{shown}` cannot be read as {kind}",
+                        "correct the value, or quote it to keep it as text",
+                    )
+                ) from None
+
     StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)  # type: ignore[type-var]
     return StrictLoader
+
+
+_TAG_WORDS = {
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+}
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -150,7 +188,17 @@ def load(text: str, file: str, first_line: int = 1) -> tuple[Any, Problem | None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         tag = re.search(r"tag '([^']*)'", exc.problem or "")
-        shown = _short(tag.group(1).replace("tag:yaml.org,2002:", "!!"), 60) if tag else "this tag"
+        if tag is None:  # e.g. a list used as a mapping key
+            context = f" {exc.context}" if exc.context else ""
+            return None, _at(
+                file,
+                first_line,
+                mark,
+                "yaml-syntax",
+                f"invalid YAML: {(exc.problem or 'a value cannot be read').strip()}{context}",
+                "use plain text for keys and remove explicit `!!` tags",
+            )
+        shown = _short(tag.group(1).replace("tag:yaml.org,2002:", "!!"), 60)
         return None, _at(
             file,
             first_line,
@@ -172,6 +220,9 @@ def load(text: str, file: str, first_line: int = 1) -> tuple[Any, Problem | None
                 "YAML indents with spaces only; replace the tab with spaces",
             )
         context = f" {exc.context}" if exc.context else ""
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            context += f" that starts on line {start.line + first_line}, column {start.column + 1}"
         return None, _at(
             file,
             first_line,
@@ -247,6 +298,39 @@ def expanded_size(value: Any, limit: int = MAX_EXPANDED_NODES) -> int:
     return size(value)
 
 
+def nesting_depth(value: Any, limit: int = MAX_NESTING) -> int:
+    """How deeply lists and mappings nest in `value`, stopping past `limit`.
+
+    Memoised like `expanded_size` and never recursing more than `limit` levels, so
+    neither aliases nor deep nesting can exhaust the stack. A cycle adds no depth:
+    `expanded_size` reports it.
+    """
+    depths: dict[int, int] = {}
+    active: set[int] = set()
+
+    def depth(node: Any, level: int) -> int:
+        if not isinstance(node, dict | list):
+            return 0
+        key = id(node)
+        if key in depths:
+            return depths[key]
+        if key in active:
+            return 0
+        if level > limit:
+            return limit + 1
+        active.add(key)
+        deepest = 0
+        for child in node.values() if isinstance(node, dict) else node:
+            deepest = max(deepest, depth(child, level + 1))
+            if level + deepest > limit:
+                break
+        active.discard(key)
+        depths[key] = deepest + 1
+        return deepest + 1
+
+    return depth(value, 1)
+
+
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
@@ -272,8 +356,11 @@ def normalise(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[t
             for k, v in node.items():
                 if isinstance(k, str):
                     key = k
+                elif isinstance(k, int) and k.bit_length() > MAX_INT_BITS:
+                    issues.append((here, "a mapping key is a number too large to read; keys must be text"))
+                    continue
                 elif isinstance(k, bool | int | float) or k is None:
-                    key = str(k).lower() if isinstance(k, bool) or k is None else str(k)
+                    key = "null" if k is None else str(k).lower() if isinstance(k, bool) else str(k)  # YAML spelling
                 elif isinstance(k, dt.date):
                     key = k.isoformat()
                 else:
@@ -285,6 +372,9 @@ def normalise(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[t
             return [walk(v, (*here, i)) for i, v in enumerate(node)]
         if isinstance(node, _JSON_SCALARS):
             if isinstance(node, float) and node != node:  # NaN: keep data comparable
+                return None
+            if isinstance(node, int) and node.bit_length() > MAX_INT_BITS:
+                issues.append((here, "a number this large is not allowed here"))
                 return None
             return node
         if isinstance(node, dt.datetime | dt.date):

@@ -1,12 +1,515 @@
-"""The MkDocs adapter (placeholder until the site part lands)."""
+"""The MkDocs adapter: forwards build events to the pure core and puts the results in the site.
 
+Per page, `on_page_read_source` reads the file once and checks its design;
+`on_page_content` leaves a marker where the design goes. Everything that needs all
+designs (links between them, site-wide lint, the overview, badges, the export) is
+done once, late, in `on_env` and `on_post_build`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import posixpath
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
 from mkdocs.config import base
-from mkdocs.plugins import BasePlugin
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import get_relative_url
+
+from . import lint as lint_rules
+from .badges import badge_svg
+from .design import Checker, Design, PageResult
+from .frontmatter import decode
+from .problems import Problem
+from .render import Content, Renderer, relations
+from .report import design_dict
+from .schema import SchemaError, build_template, builtin_schema, check_schema, merge_extension, read_extension
+from .schema import with_statuses as schema_with_statuses
+from .settings import Settings, SettingsError, parse_statuses
+from .views import DesignView, LinkView, MatrixColumn, OverviewView
+
+log = get_plugin_logger(__name__)
+
+TEMPLATES_DIR = str(resources.files(__package__) / "templates")
+CSS = "assets/mldesign/mldesign.css"
+JS = "assets/mldesign/mldesign.js"
+DESIGN_MARKER = "<!-- mldesign -->"
+OVERVIEW_MARKER = "<!-- mldesign-overview -->"
+_SLOT = "<!--mldesign:slot-->"
 
 
 class MLDesignConfig(base.Config):
-    pass
+    key = c.Type(str, default="design")
+    """The front-matter key that holds a page's design."""
+
+    overview = c.Type((str, bool), default="designs/index.md")
+    """Path of the generated overview page, relative to the docs folder; `false` for none.
+    If a page already exists there, the overview is added to it (at `<!-- mldesign-overview -->`
+    when that marker is present, else at its end)."""
+
+    placement = c.Choice(("top", "bottom"), default="top")
+    """Where the rendered design goes in a design page's body. A `<!-- mldesign -->` marker in
+    the page always wins."""
+
+    badges = c.Type(bool, default=True)
+    """Write `badges/<id>.svg` for every design and `badges/all.svg` for the whole site."""
+
+    canvas = c.Type(bool, default=True)
+    """Write a one-page, printable ML canvas of every design at `canvas/<id>.html`."""
+
+    export = c.Type((str, bool), default="designs.json")
+    """Path of the JSON export of all designs in the built site; `false` for none."""
+
+    extension_schema = c.Optional(c.File(exists=True))
+    """A JSON or YAML file that adds an organisation's fields and requirements to the schema."""
+
+    statuses = c.Optional(c.Type(list))
+    """The site's own statuses, in order: names, or mappings with `name`, `color`, `order` and
+    `complete` (a design with that status must be 100% complete)."""
+
+    lint = c.Type(dict, default={})
+    """Lint rule levels by rule id: `error`, `warning` or `off`."""
+
+    stale_after_days = c.Type(int, default=365)
+    """An approved design whose `updated` date is older than this many days is reported as stale."""
+
+
+@dataclass(slots=True)
+class _Entry:
+    """What the plugin keeps of one page between events and, under `serve`, between builds."""
+
+    digest: str
+    result: PageResult
+    shown: str
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class MLDesignPlugin(BasePlugin[MLDesignConfig]):
-    pass
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}  # by src_uri; survives rebuilds under `serve`
+        self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
+        self._views: dict[str, DesignView] = {}
+        self._overview_page: Page | None = None
+        self._env: jinja2.Environment | None = None
+        self._designs: list[Design] = []  # every design of the last build, for on_post_build
+
+    # --- configuration ------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so MkDocs keeps one plugin instance, and its cache, for a whole `serve`."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.settings, self.template = self._load(config)
+        self.checker = Checker(self.template, key=self.settings.key)
+        self.renderer = Renderer(self.template, self.settings)
+        self.overview_path = _path_option(self.config.overview, "designs/index.md")
+        if self.overview_path and not self.overview_path.endswith(".md"):
+            raise PluginError(
+                f"mldesign: `overview` must be a Markdown path such as designs/index.md, not {self.overview_path!r}"
+            )
+        self.export_path = _path_option(self.config.export, "designs.json")
+        # Appended, never prepended: a user's custom_dir must keep winning.
+        if TEMPLATES_DIR not in config.theme.dirs:
+            config.theme.dirs.append(TEMPLATES_DIR)
+        if CSS not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(CSS)
+        if JS not in [str(x) for x in config.extra_javascript]:
+            config.extra_javascript.append(JS)
+        if self.overview_path and config.nav is not None and not _nav_mentions(config.nav, self.overview_path):
+            config.nav.append({"Designs": self.overview_path})
+        toc = config.mdx_configs.get("toc", {})
+        permalink = toc.get("permalink", False)
+        self.permalink = "¶" if permalink is True else (permalink or "")
+        return config
+
+    def site_settings(self) -> Settings:
+        """The checking settings this plugin's config gives; the command line uses them too."""
+        try:
+            return Settings(
+                key=self.config.key,
+                extension_schema=self.config.extension_schema,
+                statuses=parse_statuses(self.config.statuses),
+                lint=lint_rules.parse_lint_settings(self.config.lint),
+                stale_after_days=self.config.stale_after_days,
+            )
+        except SettingsError as exc:
+            raise PluginError(f"mldesign: {exc}") from None
+
+    def _load(self, config: MkDocsConfig) -> tuple[Settings, Any]:
+        settings = self.site_settings()
+        try:
+            schema = builtin_schema()
+            if settings.extension_schema:
+                schema = merge_extension(schema, read_extension(settings.extension_schema))
+                check_schema(schema, f"the extension schema {settings.extension_schema}")
+            schema = schema_with_statuses(schema, list(settings.status_names))
+            return settings, build_template(schema)
+        except SchemaError as exc:
+            raise PluginError(f"mldesign: {exc}") from None
+
+    # --- reading pages --------------------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        present = {f.src_uri for f in files.documentation_pages()}
+        for gone in set(self._entries) - present:
+            del self._entries[gone]
+        self._pages.clear()
+        self._views.clear()
+        self._overview_page = None
+        if self.overview_path and files.get_file_from_path(self.overview_path) is None:
+            files.append(
+                File.generated(
+                    config,
+                    self.overview_path,
+                    content=f"---\ntitle: Designs\n---\n\n# Designs\n\n{OVERVIEW_MARKER}\n",
+                )
+            )
+        return files
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        file = page.file
+        try:
+            data = file.content_bytes
+        except OSError:
+            return None  # MkDocs reports a missing file itself
+        shown = _shown(config, file)
+        text, bad_bytes = decode(data, shown)
+        digest = _digest(text)
+        entry = self._entries.get(file.src_uri)
+        if entry is None or entry.digest != digest or _uses_design_file(entry.result):
+            result = self.checker.check_source(
+                text,
+                src_uri=file.src_uri,
+                file=shown,
+                read_file=lambda rel: _read_in_docs(config.docs_dir, rel),
+                docs_prefix=_docs_prefix(config),
+            )
+            if bad_bytes is not None:
+                result.problems.insert(0, bad_bytes)
+            if result.design is not None:
+                result.design.problems.extend(
+                    lint_rules.lint_design(result.design, self.template, self.settings, date.today())
+                )
+                result.design.problems.sort(key=Problem.sort_key)
+            entry = _Entry(digest, result, shown)
+            self._entries[file.src_uri] = entry
+        for problem in entry.result.all_problems:
+            if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
+                _warn(problem)
+        if entry.result.meta is not None and entry.result.body is not None:
+            # The front matter was read above, strictly; spare MkDocs a second parse and
+            # hand it the body alone (the leading newline keeps MkDocs' meta-data reader
+            # from mistaking the body's first lines for meta-data). on_page_markdown
+            # restores page.meta.
+            return "\n" + entry.result.body
+        return text
+
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        entry = self._entries.get(page.file.src_uri)
+        if entry is not None and entry.result.meta is not None:
+            page.meta = dict(entry.result.meta)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src_uri = page.file.src_uri
+        if src_uri == self.overview_path:
+            self._overview_page = page
+            return html if OVERVIEW_MARKER in html else f"{html}\n{OVERVIEW_MARKER}"
+        entry = self._entries.get(src_uri)
+        if entry is None or not (entry.result.design or entry.result.problems):
+            return html
+        self._pages[src_uri] = page
+        return _place(html, self.config.placement)
+
+    # --- the site-wide part ---------------------------------------------------------
+
+    @event_priority(-50)
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        designs = self._current_designs(files)
+        site_problems = lint_rules.lint_site(designs, self.settings)
+        for problem in site_problems:
+            _warn(problem)
+        self._env = _template_env(env)
+        urls = {d.id: _page_url(files, d.src_uri) for d in designs}
+        rel = relations(designs)
+        by_id = {d.id: d for d in designs}
+        contents: dict[str, Content] = {}
+        for design in designs:
+            page = self._pages.get(design.src_uri)
+            here = page.url if page is not None else urls.get(design.id) or ""
+            contents[design.id] = self.renderer.content(design, _link_resolver(files, design.src_uri))
+            view = self._view(design, contents[design.id], here, urls, rel, by_id, site_problems)
+            self._views[design.id] = view
+            if page is not None and page.content is not None:
+                self._fill_page(page, view)
+        for src_uri, page in self._pages.items():
+            entry = self._entries.get(src_uri)
+            if entry is not None and entry.result.design is None and page.content is not None:
+                unreadable = SimpleNamespace(problems=entry.result.all_problems)
+                html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
+                page.content = page.content.replace(_SLOT, html, 1)
+        if self._overview_page is not None and self._overview_page.content is not None:
+            self._fill_overview(self._overview_page, designs, urls, rel, by_id, contents, site_problems)
+        self._designs = designs
+        return env
+
+    def _current_designs(self, files: Files) -> list[Design]:
+        present = {f.src_uri for f in files.documentation_pages()}
+        designs = [e.result.design for uri, e in sorted(self._entries.items()) if uri in present and e.result.design]
+        return designs
+
+    def _view(
+        self,
+        design: Design,
+        content: Content,
+        here: str,
+        urls: dict[str, str | None],
+        rel: dict[str, dict[str, list[str]]],
+        by_id: dict[str, Design],
+        site_problems: list[Problem],
+    ) -> DesignView:
+        def link(target: str) -> LinkView:
+            other = by_id.get(target)
+            url = urls.get(target)
+            return LinkView(
+                target,
+                other.title if other else target,
+                get_relative_url(url, here) if url is not None else None,
+                other.status if other else "",
+            )
+
+        links = {kind: [link(t) for t in ids] for kind, ids in rel.get(design.id, {}).items()}
+        view = self.renderer.view(
+            design,
+            content,
+            url=get_relative_url(urls.get(design.id) or here, here),
+            links=links,
+            canvas_url=get_relative_url(f"canvas/{design.id}.html", here) if self.config.canvas else "",
+            badge_url=get_relative_url(f"badges/{design.id}.svg", here) if self.config.badges else "",
+        )
+        return view
+
+    def _fill_page(self, page: Page, view: DesignView) -> None:
+        html = self._render("fragments/mldesign/design.html", design=view, page=page, permalink=self.permalink)
+        assert page.content is not None
+        page.content = page.content.replace(_SLOT, html, 1)
+        _extend_toc(page, view, self.config.placement)
+
+    def _fill_overview(
+        self,
+        page: Page,
+        designs: list[Design],
+        urls: dict[str, str | None],
+        rel: dict[str, dict[str, list[str]]],
+        by_id: dict[str, Design],
+        contents: dict[str, Content],
+        site_problems: list[Problem],
+    ) -> None:
+        here = page.url
+        rows = tuple(
+            self._view(d, contents[d.id], here, urls, rel, by_id, site_problems)
+            for d in sorted(designs, key=lambda d: d.title.lower())
+        )
+        columns = []
+        for section in self.template.counted:
+            scores = [s.score for d in designs for s in d.score.sections if s.key == section.key]
+            average = int(sum(scores) * 100 // len(scores)) if scores else 0
+            columns.append(MatrixColumn(section.key, section.title, average))
+        overview = OverviewView(
+            designs=rows,
+            columns=tuple(columns),
+            statuses=tuple(self.renderer.status_view(s.name) for s in self.settings.statuses),
+            completeness=_mean_percent(designs),
+            badge_url=get_relative_url("badges/all.svg", here) if self.config.badges else "",
+            export_url=get_relative_url(self.export_path, here) if self.export_path else "",
+        )
+        html = self._render("fragments/mldesign/overview.html", overview=overview, page=page)
+        assert page.content is not None
+        page.content = page.content.replace(OVERVIEW_MARKER, html, 1)
+
+    def _render(self, name: str, **context: Any) -> str:
+        assert self._env is not None
+        try:
+            return self._env.get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            raise PluginError(f"mldesign: the template {name} failed: {exc}") from None
+
+    # --- files written after the build ----------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        designs = self._designs
+        site = config.site_dir
+        if self.config.badges:
+            for d in designs:
+                _write(site, f"badges/{d.id}.svg", badge_svg("design", d.score.percent))
+            _write(site, "badges/all.svg", badge_svg("designs", _mean_percent(designs)))
+        if self.config.canvas and self._env is not None:
+            css = "../" + CSS
+            for d in designs:
+                view = self._views.get(d.id)
+                if view is None:
+                    continue
+                page_url = get_relative_url(view_url(config, d.src_uri), "canvas/x.html")
+                html = self._render(
+                    "fragments/mldesign/canvas.html",
+                    design=view,
+                    css_url=css,
+                    page_url=page_url,
+                    site_name=config.site_name,
+                )
+                _write(site, f"canvas/{d.id}.html", html)
+        if self.export_path:
+            export = {"designs": [design_dict(d, url=view_url(config, d.src_uri)) for d in designs]}
+            _write(site, self.export_path, json.dumps(export, indent=2, ensure_ascii=False))
+
+
+# --- helpers (MkDocs-specific glue, kept out of the core) -----------------------------
+
+
+def _path_option(value: object, default: str) -> str | None:
+    """A path option that may also be `true` (the default path) or `false` (off)."""
+    if value is True:
+        return default
+    return str(value) if value else None
+
+
+def _mean_percent(designs: list[Design]) -> int:
+    if not designs:
+        return 0
+    return math.floor(sum(d.score.value for d in designs) / len(designs) * 100)
+
+
+def _warn(problem: Problem) -> None:
+    log.warning(problem.format(with_severity=False))
+
+
+def _shown(config: MkDocsConfig, file: File) -> str:
+    if file.abs_src_path is None:
+        return file.src_uri
+    config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    return os.path.relpath(file.abs_src_path, config_dir).replace(os.sep, "/")
+
+
+def _docs_prefix(config: MkDocsConfig) -> str:
+    config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    prefix = os.path.relpath(config.docs_dir, config_dir).replace(os.sep, "/")
+    return "" if prefix == "." else prefix + "/"
+
+
+def _read_in_docs(docs_dir: str, rel: str) -> bytes:
+    with open(os.path.join(docs_dir, *rel.split("/")), "rb") as handle:
+        return handle.read()
+
+
+def _uses_design_file(result: PageResult) -> bool:
+    design = result.design
+    return design is not None and design.source.file != design.file
+
+
+def _nav_mentions(nav: Any, path: str) -> bool:
+    if isinstance(nav, str):
+        return nav == path
+    if isinstance(nav, dict):
+        return any(_nav_mentions(v, path) for v in nav.values())
+    if isinstance(nav, list):
+        return any(_nav_mentions(v, path) for v in nav)
+    return False
+
+
+def _page_url(files: Files, src_uri: str) -> str | None:
+    file = files.get_file_from_path(src_uri)
+    return file.url if file is not None else None
+
+
+def view_url(config: MkDocsConfig, src_uri: str) -> str:
+    return File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
+
+
+def _link_resolver(files: Files, src_uri: str) -> Any:
+    page_file = files.get_file_from_path(src_uri)
+
+    def resolve(href: str) -> str | None:
+        if page_file is None:
+            return None
+        path, _, anchor = href.partition("#")
+        if not path:
+            return None
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path)))
+        if target is None:
+            return None
+        url = target.url_relative_to(page_file)
+        return f"{url}#{anchor}" if anchor else url
+
+    return resolve
+
+
+def _place(html: str, placement: str) -> str:
+    if DESIGN_MARKER in html:
+        return html.replace(DESIGN_MARKER, _SLOT, 1)
+    if placement == "bottom":
+        return f"{html}\n{_SLOT}"
+    stripped = html.lstrip()
+    if stripped.startswith("<h1"):
+        end = stripped.find("</h1>")
+        if end != -1:
+            end += len("</h1>")
+            return f"{stripped[:end]}\n{_SLOT}\n{stripped[end:]}"
+    return f"{_SLOT}\n{html}"
+
+
+def _extend_toc(page: Page, view: DesignView, placement: str) -> None:
+    items = []
+    for group in view.groups:
+        link = AnchorLink(group.title, group.anchor, 2)
+        link.children = [AnchorLink(s.title, s.anchor, 3) for s in group.sections]
+        items.append(link)
+    target: list[AnchorLink] = page.toc.items
+    if len(target) == 1 and target[0].level == 1:
+        target = target[0].children
+    content = page.content or ""
+    at = content.find('id="mldesign-group-')
+    if placement == "bottom" and DESIGN_MARKER not in (page.markdown or ""):
+        target.extend(items)
+        return
+    # Keep the page's own headings that come before the design where they are.
+    index = 0
+    for i, item in enumerate(target):
+        position = content.find(f'id="{item.id}"')
+        if position != -1 and at != -1 and position < at:
+            index = i + 1
+    target[index:index] = items
+
+
+def _template_env(theme_env: jinja2.Environment) -> jinja2.Environment:
+    """Our own environment over the theme's loader: autoescape on, custom_dir still first."""
+    env = jinja2.Environment(loader=theme_env.loader, autoescape=True, auto_reload=False)
+    env.filters.update(theme_env.filters)
+    env.globals.update(theme_env.globals)
+    return env
+
+
+def _write(site_dir: str, rel: str, text: str) -> None:
+    path = os.path.join(site_dir, *rel.split("/"))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -78,7 +78,9 @@ def _quote(value: Any) -> str:
     if isinstance(value, str):
         text = value.replace("\n", " ")
         return f"`{text if len(text) <= 40 else text[:39] + '…'}`"
-    if isinstance(value, bool | int | float) or value is None:
+    if isinstance(value, bool) or value is None:  # as YAML spells them, not Python
+        return "`null`" if value is None else f"`{str(value).lower()}`"
+    if isinstance(value, int | float):
         return f"`{value}`"
     return json_type(value)
 
@@ -106,10 +108,10 @@ class Validator:
         """Every violation in `design` (plain JSON data), or [] when it is valid."""
         if self._fast(design):
             return []
-        out: list[Issue] = []
+        out: dict[Issue, None] = {}  # jsonschema gives one `required` error per missing name, each naming all
         for error in self._slow.iter_errors(design):
-            out.extend(self._explain(error))
-        return out
+            out.update(dict.fromkeys(self._explain(error)))
+        return list(out)
 
     def _explain(self, error: jsonschema.ValidationError) -> list[Issue]:
         path: Path = tuple(error.absolute_path)

@@ -1,0 +1,401 @@
+"""Turning a checked design into the views the templates render.
+
+Authors' text is Markdown, converted by a dedicated, locked-down Markdown instance:
+raw HTML is shown as text and links with a scheme other than http, https or mailto
+are neutralised, so nothing an author writes in front matter can run script in a
+reader's browser. All the text of one design goes through a single conversion.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .completeness import SectionScore, is_filled, is_na, score_section
+from .design import Design
+from .schema import Section, Template
+from .settings import Settings, StatusSpec
+from .views import (
+    DesignView,
+    FieldView,
+    GroupView,
+    LinkView,
+    MetricView,
+    ObjectiveView,
+    SectionView,
+    StatusView,
+)
+
+Kind = Literal["fields", "list", "text", "objectives", "metrics"]
+
+#: Rewrites a relative link found in an author's text; returns None to keep it as written.
+LinkResolver = Callable[[str], str | None]
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_SEPARATOR = "MLDESIGNSEPARATOR7F3A"
+_SEPARATOR_HTML = f"<p>{_SEPARATOR}</p>"
+_SINGLE_PARAGRAPH = re.compile(r"^<p>((?:(?!<p>).)*)</p>$", re.DOTALL)
+
+
+def unsafe_url(url: str) -> bool:
+    """Whether a link target would run script or leave the web (javascript:, data:, ...)."""
+    plain = _INVISIBLE.sub("", html.unescape(url)).lower()
+    match = _SCHEME.match(plain)
+    return match is not None and match.group(1) not in SAFE_SCHEMES
+
+
+class _LinkGuard(Treeprocessor):
+    """Drops unsafe link targets and lets the caller rewrite relative ones."""
+
+    resolver: LinkResolver | None = None
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            if attribute is None or attribute not in element.attrib:
+                continue
+            url = element.attrib[attribute]
+            if unsafe_url(url):
+                del element.attrib[attribute]
+                element.set("class", "mldesign-unsafe-link")
+                element.set("title", "Link removed: only http, https and mailto addresses are allowed")
+            elif self.resolver is not None and not url.startswith(("#", "/")) and not _SCHEME.match(url.lower()):
+                resolved = self.resolver(url)
+                if resolved is not None:
+                    element.set(attribute, resolved)
+
+
+class SafeMarkdown:
+    """One Markdown converter for authors' text, built once and reused for every page."""
+
+    def __init__(self, extensions: Sequence[str] = ("fenced_code", "tables", "sane_lists")) -> None:
+        self._md = markdown.Markdown(extensions=list(extensions))
+        # Raw HTML becomes visible text: front-matter values are data, not markup.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._guard = _LinkGuard(self._md)
+        self._md.treeprocessors.register(self._guard, "mldesign_link_guard", 0)
+
+    def convert(self, text: str, resolver: LinkResolver | None = None) -> str:
+        self._guard.resolver = resolver
+        try:
+            return self._md.reset().convert(text)
+        finally:
+            self._guard.resolver = None
+
+    def convert_many(self, texts: Sequence[str], resolver: LinkResolver | None = None) -> list[str]:
+        """Convert several snippets in one pass; each keeps its own HTML."""
+        if not texts:
+            return []
+        joined = "\n\n".join(f"{t}\n\n{_SEPARATOR}" for t in texts)
+        parts = self.convert(joined, resolver).split(_SEPARATOR_HTML)
+        if len(parts) == len(texts) + 1:
+            return [p.strip() for p in parts[:-1]]
+        # A snippet swallowed a separator (an unclosed code fence): convert one by one.
+        return [self.convert(t, resolver) for t in texts]
+
+
+def inline(html_text: str) -> str:
+    """A single paragraph's content without the <p>, for list items and table cells."""
+    match = _SINGLE_PARAGRAPH.match(html_text)
+    return match.group(1) if match else html_text
+
+
+class _Batch:
+    """Collects snippets of Markdown, converts them at once, hands back each result."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.out: list[str] = []
+
+    def add(self, text: str) -> int:
+        self.texts.append(text)
+        return len(self.texts) - 1
+
+    def run(self, md: SafeMarkdown, resolver: LinkResolver | None) -> None:
+        self.out = md.convert_many(self.texts, resolver)
+
+    def __getitem__(self, index: int) -> str:
+        return self.out[index]
+
+
+def _text_items(value: Any) -> list[str] | str | None:
+    """A text field as Markdown: a string, a list of strings, or None when unfilled."""
+    if not is_filled(value):
+        return None
+    if isinstance(value, list):
+        return [str(v) for v in value if is_filled(v) and not isinstance(v, dict | list)]
+    if isinstance(value, dict | bool):
+        return None
+    return str(value)
+
+
+def _lookup(mapping: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(mapping, dict):
+            return None
+        mapping = mapping.get(part)
+    return mapping
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A design's rendered sections: independent of where the design is shown."""
+
+    groups: tuple[GroupView, ...]
+    checklist: tuple[SectionView, ...]
+    gaps: tuple[SectionView, ...]
+
+
+class Renderer:
+    """Builds views for one site's template and settings."""
+
+    def __init__(self, template: Template, settings: Settings, md: SafeMarkdown | None = None) -> None:
+        self.template = template
+        self.settings = settings
+        self.md = md or SafeMarkdown()
+
+    # --- page-independent content ---------------------------------------------------
+
+    def content(self, design: Design, resolver: LinkResolver | None = None) -> Content:
+        batch = _Batch()
+        pending: list[Callable[[], SectionView]] = []
+        for section in self.template.sections:
+            value = design.data.get(section.key)
+            if value is None and not section.counts:
+                continue  # an optional section the author left out is not shown
+            score = score_section(section, value)
+            pending.append(self._section(section, value, score, batch))
+        batch.run(self.md, resolver)
+        sections = [build() for build in pending]
+        groups = []
+        for group in self.template.groups:
+            members = tuple(s for s in sections if s.group == group.key)
+            if members:
+                groups.append(
+                    GroupView(group.key, group.title, group.description, f"mldesign-group-{group.key}", members)
+                )
+        checklist = tuple(s for s in sections if s.counts)
+        gaps = tuple(s for s in checklist if s.state in ("partial", "missing"))
+        return Content(tuple(groups), checklist, gaps)
+
+    def _section(self, section: Section, value: Any, score: SectionScore, batch: _Batch) -> Callable[[], SectionView]:
+        titles = {f.key: f.title for f in section.fields}
+        questions = {f.key: f.description for f in section.fields}
+        base: dict[str, Any] = {
+            "key": section.key,
+            "title": section.title,
+            "question": section.description,
+            "anchor": f"mldesign-{section.key}",
+            "group": section.group,
+            "counts": section.counts,
+            "state": score.state,
+            "percent": score.percent,
+            "filled": tuple(titles.get(k, section.title) for k in score.filled),
+            "missing": tuple(
+                (titles.get(k, section.title), questions.get(k, section.description)) for k in score.missing
+            ),
+        }
+        if is_na(value):
+            reason = value.get("na")
+            na_reason = reason if isinstance(reason, str) else ""
+            kind: Kind = "fields" if section.fields else "text"
+            return lambda: SectionView(**base, kind=kind, na_reason=na_reason)
+        if section.key == "metrics" and isinstance(value, list):
+            return self._metrics(base, value, batch)
+        if section.key == "objectives" and isinstance(value, list):
+            return self._objectives(base, value, batch)
+        if section.fields:
+            slots: list[tuple[str, str, str, Any]] = []
+            for f in section.fields:
+                text = _text_items(_lookup(value, f.key))
+                slots.append((f.key, f.title, f.description, self._queue(text, batch)))
+            return lambda: SectionView(
+                **base,
+                kind="fields",
+                fields=tuple(FieldView(k, t, q, self._take(ref, batch)) for k, t, q, ref in slots),
+            )
+        if section.single and isinstance(value, dict):
+            value = value.get(section.single)
+        ref = self._queue(_text_items(value), batch)
+        single_kind: Kind = "list" if isinstance(value, list) else "text"
+        return lambda: SectionView(**base, kind=single_kind, html=self._take(ref, batch))
+
+    @staticmethod
+    def _queue(text: list[str] | str | None, batch: _Batch) -> Any:
+        if text is None:
+            return None
+        if isinstance(text, list):
+            return [batch.add(t) for t in text]
+        return batch.add(text)
+
+    @staticmethod
+    def _take(ref: Any, batch: _Batch) -> str | None:
+        if ref is None:
+            return None
+        if isinstance(ref, list):
+            if not ref:
+                return None
+            return "<ul>" + "".join(f"<li>{inline(batch[i])}</li>" for i in ref) + "</ul>"
+        out: str = batch[ref]
+        return out
+
+    def _metrics(self, base: dict[str, Any], value: list[Any], batch: _Batch) -> Callable[[], SectionView]:
+        rows: list[tuple[str, int | None, str, str]] = []
+        notes: list[int] = []
+        for item in value:
+            if isinstance(item, dict):
+                name = item.get("name")
+                if not isinstance(name, str):
+                    continue
+                objective = _text_items(item.get("objective"))
+                ref = batch.add(objective if isinstance(objective, str) else "; ".join(objective or []))
+                target = item.get("target")
+                priority = item.get("priority")
+                rows.append(
+                    (
+                        name,
+                        ref if objective else None,
+                        "" if target is None or isinstance(target, dict | list) else str(target),
+                        priority if isinstance(priority, str) else "",
+                    )
+                )
+            elif isinstance(item, str) and is_filled(item):
+                notes.append(batch.add(item))
+
+        def build() -> SectionView:
+            metrics = tuple(
+                MetricView(name, f"mldesign-metric-{slug(name)}", inline(batch[ref]) if ref is not None else "", t, p)
+                for name, ref, t, p in rows
+            )
+            return SectionView(
+                **base,
+                kind="metrics",
+                metrics=metrics,
+                metric_notes_html=tuple(inline(batch[i]) for i in notes),
+            )
+
+        return build
+
+    def _objectives(self, base: dict[str, Any], value: list[Any], batch: _Batch) -> Callable[[], SectionView]:
+        items: list[tuple[int, str]] = []
+        for item in value:
+            if isinstance(item, dict):
+                text = item.get("objective")
+                metric = item.get("metric")
+                if isinstance(text, str) and is_filled(text):
+                    items.append((batch.add(text), metric if isinstance(metric, str) else ""))
+            elif isinstance(item, str) and is_filled(item):
+                items.append((batch.add(item), ""))
+        return lambda: SectionView(
+            **base,
+            kind="objectives",
+            objectives=tuple(
+                ObjectiveView(inline(batch[ref]), metric, f"mldesign-metric-{slug(metric)}" if metric else "")
+                for ref, metric in items
+            ),
+        )
+
+    # --- page-dependent view ----------------------------------------------------------
+
+    def status_view(self, name: str) -> StatusView:
+        spec = self.settings.status(name) or StatusSpec(name or "unknown", "#9e9e9e", 99)
+        return StatusView(spec.name, spec.color, spec.order)
+
+    def view(
+        self,
+        design: Design,
+        content: Content,
+        *,
+        url: str,
+        links: Mapping[str, Sequence[LinkView]] | None = None,
+        canvas_url: str = "",
+        badge_url: str = "",
+    ) -> DesignView:
+        data = design.data
+        links = links or {}
+        metric_names = {m.name for s in content.checklist for m in s.metrics}
+        groups = content.groups
+        if metric_names:
+            groups = tuple(_drop_dead_metric_links(g, metric_names) for g in groups)
+        extra = {}
+        for f in self.template.metadata:
+            if f.key not in _BUILTIN_METADATA and is_filled(data.get(f.key)):
+                value = data.get(f.key)
+                extra[f.title] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return DesignView(
+            id=design.id,
+            title=design.title,
+            url=url,
+            status=self.status_view(design.status),
+            owners=tuple(design.owners),
+            reviewers=tuple(_strings(data.get("reviewers"))),
+            version=_scalar(data.get("version")),
+            created=_scalar(data.get("created"))[:10],
+            updated=_scalar(data.get("updated"))[:10],
+            tags=tuple(design.tags),
+            completeness=design.score.percent,
+            groups=groups,
+            checklist=content.checklist,
+            gaps=content.gaps,
+            problems=tuple(design.problems),
+            depends_on=tuple(links.get("depends_on", ())),
+            supersedes=tuple(links.get("supersedes", ())),
+            used_by=tuple(links.get("used_by", ())),
+            superseded_by=tuple(links.get("superseded_by", ())),
+            canvas_url=canvas_url,
+            badge_url=badge_url,
+            extra=extra,
+        )
+
+
+_BUILTIN_METADATA = frozenset(
+    {"id", "status", "owners", "reviewers", "version", "created", "updated", "depends_on", "supersedes", "lint_ignore"}
+)
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value if isinstance(v, str | int | float)] if isinstance(value, list) else []
+
+
+def _scalar(value: Any) -> str:
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _drop_dead_metric_links(group: GroupView, names: set[str]) -> GroupView:
+    sections = []
+    for s in group.sections:
+        if s.kind == "objectives" and any(o.metric and o.metric not in names for o in s.objectives):
+            fixed = tuple(
+                o if not o.metric or o.metric in names else ObjectiveView(o.html, o.metric, "") for o in s.objectives
+            )
+            s = replace(s, objectives=fixed)
+        sections.append(s)
+    return GroupView(group.key, group.title, group.description, group.anchor, tuple(sections))
+
+
+def relations(designs: Sequence[Design]) -> dict[str, dict[str, list[str]]]:
+    """For each design id: the ids it depends on / supersedes, and the reverse relations."""
+    out: dict[str, dict[str, list[str]]] = {
+        d.id: {"depends_on": [], "supersedes": [], "used_by": [], "superseded_by": []} for d in designs
+    }
+    for d in designs:
+        for forward, backward in (("depends_on", "used_by"), ("supersedes", "superseded_by")):
+            for target in _strings(d.data.get(forward)):
+                out[d.id][forward].append(target)
+                if target in out and d.id not in out[target][backward]:
+                    out[target][backward].append(d.id)
+    return out

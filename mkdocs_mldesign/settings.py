@@ -1,0 +1,86 @@
+"""What a site configures about its designs, shared by the plugin and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Level = str  # "error", "warning" or "off"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSpec:
+    """One status a design can have: its name, chip colour, place in the cycle, and
+    whether a design with it must be complete."""
+
+    name: str
+    color: str
+    order: int
+    requires_complete: bool = False
+
+
+DEFAULT_STATUSES: tuple[StatusSpec, ...] = (
+    StatusSpec("draft", "#78909c", 0),
+    StatusSpec("review", "#f59e0b", 1),
+    StatusSpec("approved", "#16a34a", 2, requires_complete=True),
+    StatusSpec("deprecated", "#9e9e9e", 3),
+)
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used, with a message a person can act on."""
+
+
+def parse_statuses(raw: Sequence[Any] | None) -> tuple[StatusSpec, ...]:
+    """Statuses from config: a list of names, or of mappings {name, color, order, complete}."""
+    if not raw:
+        return DEFAULT_STATUSES
+    defaults = {s.name: s for s in DEFAULT_STATUSES}
+    out: list[StatusSpec] = []
+    for index, item in enumerate(raw):
+        where = f"statuses[{index}]"
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, Mapping):
+            raise SettingsError(f"{where} must be a status name or a mapping with `name`, `color`, `order`, `complete`")
+        unknown = set(item) - {"name", "color", "order", "complete"}
+        if unknown:
+            raise SettingsError(f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise SettingsError(f"{where} needs a `name`")
+        base = defaults.get(name)
+        color = item.get("color", base.color if base else "#78909c")
+        if not isinstance(color, str) or not color.strip():
+            raise SettingsError(f"{where}.color must be a CSS colour such as '#16a34a'")
+        order = item.get("order", index)
+        if not isinstance(order, int) or isinstance(order, bool):
+            raise SettingsError(f"{where}.order must be a whole number")
+        complete = item.get("complete", base.requires_complete if base else False)
+        if not isinstance(complete, bool):
+            raise SettingsError(f"{where}.complete must be true or false")
+        out.append(StatusSpec(name, color, order, complete))
+    names = [s.name for s in out]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SettingsError(f"statuses names must be unique; repeated: {', '.join(dupes)}")
+    return tuple(sorted(out, key=lambda s: s.order))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that decides how designs are read and checked on one site."""
+
+    key: str = "design"
+    extension_schema: str | None = None
+    statuses: tuple[StatusSpec, ...] = DEFAULT_STATUSES
+    lint: Mapping[str, Level] = field(default_factory=dict)  # rule id -> level, overriding defaults
+    stale_after_days: int = 365
+
+    @property
+    def status_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.statuses)
+
+    def status(self, name: str) -> StatusSpec | None:
+        return next((s for s in self.statuses if s.name == name), None)

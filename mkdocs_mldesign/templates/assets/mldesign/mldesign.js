@@ -1,0 +1,164 @@
+/*
+ * mkdocs-mldesign: sorting and filtering for the designs overview.
+ *
+ * Enhances every table.mldesign-overview: reveals the filter controls (rendered
+ * `hidden`, so without JavaScript the page is a plain table), sorts on a click on
+ * any column header, filters rows by status and by free text, and says how many
+ * designs are shown. No dependencies, no network. Works with Material's instant
+ * navigation (document$) and does nothing on pages without the table.
+ */
+(function () {
+  "use strict";
+
+  var collator = typeof Intl !== "undefined" && Intl.Collator
+    ? new Intl.Collator(undefined, { numeric: true, sensitivity: "base" })
+    : null;
+
+  function sortValue(cell) {
+    if (!cell) {
+      return { empty: true, number: NaN, text: "" };
+    }
+    var raw = cell.getAttribute("data-sort");
+    var text = (raw !== null ? raw : cell.textContent || "").trim();
+    var number = raw !== null && text !== "" ? Number(text) : NaN;
+    return { empty: text === "", number: number, text: text.toLowerCase() };
+  }
+
+  function compare(a, b) {
+    // Empty cells always go last, whatever the direction (handled by the caller).
+    if (!isNaN(a.number) && !isNaN(b.number)) {
+      return a.number - b.number;
+    }
+    if (collator) {
+      return collator.compare(a.text, b.text);
+    }
+    return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+  }
+
+  function sortBy(table, header) {
+    var body = table.tBodies[0];
+    if (!body) {
+      return;
+    }
+    var index = header.cellIndex;
+    var descending = header.getAttribute("aria-sort") === "ascending";
+    var headers = header.parentNode.children;
+    for (var i = 0; i < headers.length; i++) {
+      if (headers[i] !== header) {
+        headers[i].removeAttribute("aria-sort");
+      }
+    }
+    header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+
+    var rows = Array.prototype.slice.call(body.rows).map(function (row, position) {
+      return { row: row, value: sortValue(row.cells[index]), position: position };
+    });
+    rows.sort(function (a, b) {
+      if (a.value.empty !== b.value.empty) {
+        return a.value.empty ? 1 : -1;
+      }
+      var order = compare(a.value, b.value);
+      if (descending) {
+        order = -order;
+      }
+      return order || a.position - b.position;
+    });
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (entry) {
+      fragment.appendChild(entry.row);
+    });
+    body.appendChild(fragment);
+  }
+
+  function findControls(table) {
+    var node = table.parentNode;
+    while (node && node.nodeType === 1) {
+      var controls = node.querySelector(".mldesign-overview__controls");
+      if (controls) {
+        return controls;
+      }
+      if (node.classList.contains("mldesign-index")) {
+        break;
+      }
+      node = node.parentNode;
+    }
+    return null;
+  }
+
+  function enhance(table) {
+    if (table.getAttribute("data-mldesign-enhanced") === "true") {
+      return;
+    }
+    table.setAttribute("data-mldesign-enhanced", "true");
+
+    var head = table.tHead;
+    if (head && head.rows.length) {
+      var cells = head.rows[head.rows.length - 1].cells;
+      Array.prototype.forEach.call(cells, function (header) {
+        var button = header.querySelector("button.mldesign-sort");
+        if (!button) {
+          button = document.createElement("button");
+          button.type = "button";
+          button.className = "mldesign-sort";
+          while (header.firstChild) {
+            button.appendChild(header.firstChild);
+          }
+          header.appendChild(button);
+        }
+        button.addEventListener("click", function () {
+          sortBy(table, header);
+        });
+      });
+    }
+
+    var controls = findControls(table);
+    if (!controls) {
+      return;
+    }
+    var status = controls.querySelector('[data-mldesign-filter="status"]');
+    var search = controls.querySelector('[data-mldesign-filter="text"]');
+    var count = controls.querySelector(".mldesign-overview__count");
+
+    function filter() {
+      var wanted = status ? status.value : "";
+      var needle = search ? search.value.trim().toLowerCase() : "";
+      var rows = table.tBodies.length ? table.tBodies[0].rows : [];
+      var shown = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var visible =
+          (!wanted || row.getAttribute("data-mldesign-status") === wanted) &&
+          (!needle || (row.textContent || "").toLowerCase().indexOf(needle) !== -1);
+        row.hidden = !visible;
+        if (visible) {
+          shown += 1;
+        }
+      });
+      if (count) {
+        count.textContent = shown + " of " + rows.length + " design" + (rows.length === 1 ? "" : "s");
+      }
+    }
+
+    if (status) {
+      status.addEventListener("change", filter);
+    }
+    if (search) {
+      search.addEventListener("input", filter);
+    }
+    controls.hidden = false;
+    filter();
+  }
+
+  function init() {
+    var tables = document.querySelectorAll("table.mldesign-overview");
+    Array.prototype.forEach.call(tables, enhance);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    // Material for MkDocs: fires on the first load and after every instant navigation.
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,128 @@
+"""The data the templates receive: plain, already-escaped where it holds HTML.
+
+Templates (`fragments/mldesign/*.html`, `partials/mldesign/*.html`) render these with
+autoescape on. Attributes named `*_html` hold HTML this package produced from
+authors' Markdown with raw HTML escaped and unsafe links neutralised; templates
+mark them `|safe`. Everything else is plain text and is escaped by Jinja.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .problems import Problem
+
+State = Literal["complete", "partial", "missing", "na"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    key: str  # dotted path inside the section, e.g. "training.access"
+    title: str
+    question: str  # the schema's description: what the author should answer
+    html: str | None  # rendered content; None when the field is not filled
+
+
+@dataclass(frozen=True, slots=True)
+class MetricView:
+    name: str
+    anchor: str  # id of the table row, for objectives to link to
+    objective_html: str
+    target: str
+    priority: str  # "", "primary", "secondary" or "guardrail"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveView:
+    html: str
+    metric: str  # "" when the objective names no metric
+    metric_anchor: str  # "" when `metric` names no entry of `metrics`
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    key: str
+    title: str
+    question: str
+    anchor: str  # "mldesign-<key>"
+    group: str
+    counts: bool
+    state: State
+    percent: int  # the section's score as a whole percentage
+    kind: Literal["fields", "list", "text", "objectives", "metrics"]
+    fields: tuple[FieldView, ...] = ()  # kind "fields": every field of the template, filled or not
+    html: str | None = None  # kinds "list" and "text": the rendered value
+    objectives: tuple[ObjectiveView, ...] = ()
+    metrics: tuple[MetricView, ...] = ()  # mapping entries of `metrics`, shown as a table
+    metric_notes_html: tuple[str, ...] = ()  # plain-text entries of `metrics`, shown as bullets
+    na_reason: str = ""
+    filled: tuple[str, ...] = ()  # titles of the filled fields
+    missing: tuple[tuple[str, str], ...] = ()  # (title, question) of each counted field not filled
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    key: str
+    title: str
+    description: str
+    anchor: str  # "mldesign-group-<key>"
+    sections: tuple[SectionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    id: str
+    title: str
+    url: str | None  # relative to the current page; None when no design has that id
+    status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    name: str
+    color: str  # a CSS colour
+    order: int
+
+
+@dataclass(slots=True)
+class DesignView:
+    id: str
+    title: str
+    url: str  # relative to the page being rendered
+    status: StatusView
+    owners: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    version: str
+    created: str
+    updated: str
+    tags: tuple[str, ...]
+    completeness: int  # whole percent, rounded down
+    groups: tuple[GroupView, ...]
+    checklist: tuple[SectionView, ...]  # every counted section, in template order
+    gaps: tuple[SectionView, ...]  # counted sections that are partial or missing
+    problems: tuple[Problem, ...]
+    depends_on: tuple[LinkView, ...] = ()
+    supersedes: tuple[LinkView, ...] = ()
+    used_by: tuple[LinkView, ...] = ()  # designs whose depends_on names this one
+    superseded_by: tuple[LinkView, ...] = ()
+    canvas_url: str = ""  # the one-page canvas, relative to the page being rendered
+    badge_url: str = ""  # the SVG badge, relative to the page being rendered
+    extra: dict[str, str] = field(default_factory=dict)  # organisation metadata fields, title -> text
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixColumn:
+    key: str
+    title: str
+    average: int  # the section's mean score across designs, whole percent
+
+
+@dataclass(slots=True)
+class OverviewView:
+    designs: tuple[DesignView, ...]  # urls relative to the overview page
+    columns: tuple[MatrixColumn, ...]  # counted sections, template order
+    statuses: tuple[StatusView, ...]
+    completeness: int  # mean across designs, whole percent
+    badge_url: str  # badges/all.svg relative to the overview page
+    export_url: str  # designs.json relative to the overview page, "" when disabled
