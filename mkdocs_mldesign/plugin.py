@@ -180,7 +180,9 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 File.generated(
                     config,
                     self.overview_path,
-                    content=f"---\ntitle: Designs\n---\n\n# Designs\n\n{OVERVIEW_MARKER}\n",
+                    # The overview's tables want the page's full width: Material hides the
+                    # (empty) table of contents for it; other themes ignore `hide`.
+                    content=f"---\ntitle: Designs\nhide: [toc]\n---\n\n# Designs\n\n{OVERVIEW_MARKER}\n",
                 )
             )
         return files

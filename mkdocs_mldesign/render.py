@@ -18,7 +18,7 @@ from typing import Any, Literal
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .completeness import SectionScore, is_filled, is_na, score_section
+from .completeness import SectionScore, counted_fields, is_filled, is_na, score_section
 from .design import Design
 from .schema import Section, Template
 from .settings import Settings, StatusSpec
@@ -193,7 +193,7 @@ class Renderer:
         return Content(tuple(groups), checklist, gaps)
 
     def _section(self, section: Section, value: Any, score: SectionScore, batch: _Batch) -> Callable[[], SectionView]:
-        titles = {f.key: f.title for f in section.fields}
+        titles = {f.key: f.label for f in section.fields}
         questions = {f.key: f.description for f in section.fields}
         base: dict[str, Any] = {
             "key": section.key,
@@ -219,14 +219,15 @@ class Renderer:
         if section.key == "objectives" and isinstance(value, list):
             return self._objectives(base, value, batch)
         if section.fields:
-            slots: list[tuple[str, str, str, Any]] = []
-            for f in section.fields:
-                text = _text_items(_lookup(value, f.key))
-                slots.append((f.key, f.title, f.description, self._queue(text, batch)))
+            asked = set(counted_fields(section, value)) if section.counts else {f.key for f in section.fields}
+            slots = [(f, self._queue(_text_items(_lookup(value, f.key)), batch)) for f in section.fields]
             return lambda: SectionView(
                 **base,
                 kind="fields",
-                fields=tuple(FieldView(k, t, q, self._take(ref, batch)) for k, t, q, ref in slots),
+                fields=tuple(
+                    FieldView(f.key, f.title, f.description, self._take(ref, batch), f.parent, f.key in asked)
+                    for f, ref in slots
+                ),
             )
         if section.single and isinstance(value, dict):
             value = value.get(section.single)

@@ -26,11 +26,18 @@ class SchemaError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A leaf field of a section; `key` is its dotted path inside the section."""
+    """A leaf field of a section; `key` is its dotted path inside the section and
+    `parent` the title of the mapping it sits in, if it is nested (data's training)."""
 
     key: str
     title: str
     description: str
+    parent: str = ""
+
+    @property
+    def label(self) -> str:
+        """The title, qualified by its parent's where it is nested: "Training data: Access"."""
+        return f"{self.parent}: {self.title}" if self.parent else self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,15 +128,15 @@ def _mapping_body(node: JSON) -> JSON | None:
     return None
 
 
-def _leaf_fields(schema: JSON, body: JSON, prefix: str = "") -> tuple[Field, ...]:
+def _leaf_fields(schema: JSON, body: JSON, prefix: str = "", parent: str = "") -> tuple[Field, ...]:
     out: list[Field] = []
     for key, raw in body.get("properties", {}).items():
         node = _resolve(schema, raw)
         path = f"{prefix}{key}"
         if node.get("type") == "object" and "properties" in node:
-            out.extend(_leaf_fields(schema, node, f"{path}."))
+            out.extend(_leaf_fields(schema, node, f"{path}.", node.get("title", key)))
         else:
-            out.append(Field(path, node.get("title", key), node.get("description", "")))
+            out.append(Field(path, node.get("title", key), node.get("description", ""), parent))
     return tuple(out)
 
 

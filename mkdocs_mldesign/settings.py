@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Level = str  # "error", "warning" or "off"
+
+# Colours end up in a style attribute: accept only what cannot carry anything else.
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|rgba|hsl|hsla)\([0-9.,%\s/a-z]{1,60}\))$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +56,10 @@ def parse_statuses(raw: Sequence[Any] | None) -> tuple[StatusSpec, ...]:
             raise SettingsError(f"{where} needs a `name`")
         base = defaults.get(name)
         color = item.get("color", base.color if base else "#78909c")
-        if not isinstance(color, str) or not color.strip():
-            raise SettingsError(f"{where}.color must be a CSS colour such as '#16a34a'")
+        if not isinstance(color, str) or not _COLOR.match(color.strip()):
+            raise SettingsError(
+                f"{where}.color must be a CSS colour: '#16a34a', a colour name, or rgb()/hsl(); got {color!r}"
+            )
         order = item.get("order", index)
         if not isinstance(order, int) or isinstance(order, bool):
             raise SettingsError(f"{where}.order must be a whole number")

@@ -22,6 +22,8 @@ class FieldView:
     title: str
     question: str  # the schema's description: what the author should answer
     html: str | None  # rendered content; None when the field is not filled
+    parent: str = ""  # title of the mapping a nested field sits in ("Training data"), else ""
+    counts: bool = True  # asked for with this value (inference's `batch` is not when mode is online)
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def test_fields_of_each_section(template: Template, key: str) -> None:
 
 def test_groups_split_product_from_system(template: Template) -> None:
     assert [g.key for g in template.groups] == ["product", "system", "project"]
-    assert [g.title for g in template.groups] == ["Product design", "System design", "Project"]
+    assert [g.title for g in template.groups] == ["Product design", "System design", "Delivery"]
     by_group = {g.key: [s.key for s in template.counted if s.group == g.key] for g in template.groups}
     assert by_group == {
         "product": SPEC_SECTIONS[: SPEC_SECTIONS.index("feasibility") + 1],
