@@ -40,5 +40,9 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+## Build this project's documentation (strict) into site/.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) example_site/site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site example_site/site .pytest_cache .mypy_cache .ruff_cache

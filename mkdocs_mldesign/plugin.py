@@ -351,10 +351,24 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 
     def _render(self, name: str, **context: Any) -> str:
         assert self._env is not None
+        page = context.get("page")
+        if page is not None:  # as MkDocs gives its own templates, so the `url` filter works
+            context.setdefault("base_url", get_relative_url(".", page.url))
         try:
             return self._env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
             raise PluginError(f"mldesign: the template {name} failed: {exc}") from None
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        """Design pages get their view as `mldesign` (partials/mldesign/head.html uses it)."""
+        entry = self._entries.get(page.file.src_uri)
+        if entry is not None and entry.result.design is not None:
+            view = self._views.get(entry.result.design.id)
+            if view is not None:
+                context["mldesign"] = view
+        return context
 
     # --- files written after the build ----------------------------------------------
 

@@ -10,7 +10,9 @@ Each function returns one Markdown page and reads its facts from where they live
   template order, with the types and allowed values read from its JSON Schema;
 - `cli_reference()`: the help of `mldesign` and of each subcommand, from the same
   argparse parser the command runs;
-- `pages()`: all of them, keyed by their path in the docs.
+- `pages()`: all of them, keyed by their path in the docs;
+- `refresh_lint_rules(text)`: the lint rules page (`docs/lint-rules.md`) with the
+  table of `lint.RULES` between its markers brought up to date.
 
 Nothing here imports MkDocs except `config_reference`, which needs the config class
 the plugin hands to MkDocs. The docs site's hook (`docs/hooks/reference.py`) adds the
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import inspect
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,7 +76,6 @@ class OptionDoc:
     type: str
     default: str  # as written in mkdocs.yml; "" when the option is unset by default
     doc: str
-    yaml_default: str  # the default as a YAML value, for the sample configuration
 
 
 def attribute_docstrings(source: str, class_name: str) -> dict[str, str]:
@@ -89,7 +91,7 @@ def attribute_docstrings(source: str, class_name: str) -> dict[str, str]:
         if not (isinstance(node, ast.ClassDef) and node.name == class_name):
             continue
         body = node.body
-        for stmt, after in zip(body, body[1:], strict=False):
+        for stmt, after in itertools.pairwise(body):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
             elif isinstance(stmt, ast.AnnAssign):
@@ -128,24 +130,22 @@ def _yaml_value(value: object) -> str:
     return json.dumps(value)  # an empty {} or [] reads the same in YAML
 
 
-def _describe_option(option: Any) -> tuple[str, bool]:
-    """The type of a config option as a reader of mkdocs.yml would put it, and whether
-    it may be left unset."""
+def _describe_option(option: Any) -> str:
+    """The type of a config option as a reader of mkdocs.yml would put it."""
     from mkdocs.config import config_options as c
 
     if isinstance(option, c.Optional):
-        inner, _ = _describe_option(option.option)
-        return inner, True
+        return _describe_option(option.option)
     if isinstance(option, c.Choice):
-        return "one of " + ", ".join(_code(v) for v in option.choices), False
+        return "one of " + ", ".join(_code(v) for v in option.choices)
     if isinstance(option, c.File):
         kind = "path to an existing file" if option.exists else "path to a file"
-        return f"{kind}, relative to `mkdocs.yml`", False
+        return f"{kind}, relative to `mkdocs.yml`"
     if isinstance(option, c.Dir):
-        return "path to a folder, relative to `mkdocs.yml`", False
+        return "path to a folder, relative to `mkdocs.yml`"
     if isinstance(option, c.Type):
-        return _type_name(option._type), False
-    return type(option).__name__, False
+        return _type_name(option._type)
+    return type(option).__name__
 
 
 def config_options() -> list[OptionDoc]:
@@ -156,17 +156,7 @@ def config_options() -> list[OptionDoc]:
     docs = attribute_docstrings(source, plugin.MLDesignConfig.__name__)
     out = []
     for name, option in plugin.MLDesignConfig._schema:
-        kind, optional = _describe_option(option)
-        default = option.default
-        out.append(
-            OptionDoc(
-                name=name,
-                type=f"{kind} (optional)" if optional else kind,
-                default=_yaml_value(default),
-                doc=docs.get(name, ""),
-                yaml_default=_yaml_value(default),
-            )
-        )
+        out.append(OptionDoc(name, _describe_option(option), _yaml_value(option.default), docs.get(name, "")))
     return out
 
 
@@ -197,8 +187,8 @@ def config_reference() -> str:
         "  - mldesign:",
     ]
     for o in options:
-        if o.yaml_default:
-            lines.append(f"      {o.name}: {o.yaml_default}")
+        if o.default:
+            lines.append(f"      {o.name}: {o.default}")
         else:
             lines.append(f"      # {o.name}: not set by default")
     lines += ["```", "", "| Option | Type | Default | Summary |", "|---|---|---|---|"]
@@ -260,11 +250,21 @@ def _def_link(name: str) -> str:
 
 
 def _plural(kind: str) -> str:
-    return _PLURALS.get(kind, kind)
+    """`string` -> `strings`, `non-empty string matching ...` -> `non-empty strings matching ...`."""
+    for singular, plural in _PLURALS.items():
+        if kind == singular or kind.startswith(f"{singular} ") or kind.endswith(f" {singular}"):
+            return kind.replace(singular, plural, 1)
+        if f" {singular} " in kind:
+            return kind.replace(f" {singular} ", f" {plural} ", 1)
+    return kind
 
 
 def describe_type(schema: JSON, node: Any, *, link_defs: bool = True) -> str:
-    """A short, readable account of what a schema node accepts."""
+    """A short, readable account of what a schema node accepts.
+
+    A reference to a shared type (`#/$defs/<name>`) becomes a link to `#type-<name>`
+    unless `link_defs` is false; JSON types get the names a YAML author uses.
+    """
     name = _def_name(node)
     if name is not None and link_defs:
         return _def_link(name)
@@ -281,10 +281,7 @@ def describe_type(schema: JSON, node: Any, *, link_defs: bool = True) -> str:
         if t == "array":
             items = node.get("items")
             if isinstance(items, dict) and items:
-                inner = describe_type(schema, items)
-                if inner in _PLURALS:
-                    inner = _plural(inner)
-                kind = f"list of {inner}"
+                kind = f"list of {_plural(describe_type(schema, items))}"
             if node.get("minItems", 0) >= 1:
                 kind += f" (at least {node['minItems']})"
         elif t == "string":
@@ -295,13 +292,15 @@ def describe_type(schema: JSON, node: Any, *, link_defs: bool = True) -> str:
         parts.append(kind)
     if parts:
         return " or ".join(parts)
-    if "if" in node or "then" in node or "else" in node:
-        return " or ".join(_form_label(schema, f) for f in _forms(schema, node))
+    forms = _forms(schema, node)
+    if len(forms) > 1:
+        return " or ".join(_form_label(schema, f) for f in forms)
     return "any value"
 
 
 def _forms(schema: JSON, node: Any) -> list[Any]:
-    """The alternatives an if/then/else node accepts, as unresolved leaf nodes."""
+    """The alternatives an if/then/else node accepts, as unresolved leaf nodes; the
+    not-applicable form, when there is one, comes last."""
     resolved = _resolve(schema, node)
     if "then" not in resolved and "else" not in resolved:
         return [node]
@@ -309,7 +308,7 @@ def _forms(schema: JSON, node: Any) -> list[Any]:
     for branch in ("then", "else"):
         if branch in resolved:
             out.extend(_forms(schema, resolved[branch]))
-    return out
+    return sorted(out, key=lambda form: _is_na(schema, form))
 
 
 def _is_na(schema: JSON, node: Any) -> bool:
@@ -317,13 +316,23 @@ def _is_na(schema: JSON, node: Any) -> bool:
     return resolved.get("type") == "object" and list(resolved.get("properties", {})) == ["na"]
 
 
+def _is_mapping(node: JSON) -> bool:
+    return node.get("type") == "object" and "properties" in node
+
+
 def _form_label(schema: JSON, node: Any) -> str:
     if _is_na(schema, node):
         return "`{na: <reason>}`"
     resolved = _resolve(schema, node)
-    if resolved.get("type") == "object" and "properties" in resolved:
+    if _is_mapping(resolved):
         return "a mapping of " + ", ".join(_code(k) for k in resolved["properties"])
     return describe_type(schema, node)
+
+
+def _join_or(parts: list[str]) -> str:
+    if len(parts) <= 2:
+        return " or ".join(parts)
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
 def _section_node(template: Template, key: str) -> JSON:
@@ -386,8 +395,10 @@ def _scoring(section: Section) -> str:
 
 
 def _field_table(schema: JSON, body: JSON, section: Section | None) -> list[str]:
-    header = "| Field | Title | Type | Counts | Guiding question |" if section else "| Field | Title | Type | Description |"
-    lines = [header, "|---|---|---|---|---|" if section else "|---|---|---|---|"]
+    if section is not None:
+        lines = ["| Field | Title | Type | Counts | Guiding question |", "|---|---|---|---|---|"]
+    else:
+        lines = ["| Field | Title | Type | Description |", "|---|---|---|---|"]
     for key, raw, required in _fields_rows(schema, body):
         node = _resolve(schema, raw)
         kind = describe_type(schema, raw)
@@ -406,41 +417,36 @@ def _field_table(schema: JSON, body: JSON, section: Section | None) -> list[str]
     return lines
 
 
-def _section_forms(template: Template, section: Section) -> list[str]:
-    """The bullet list of what a section accepts, with a table for each mapping form."""
+def _section_forms(template: Template, section: Section) -> tuple[str, list[list[str]]]:
+    """What a section accepts, in words, and a field table for each mapping form."""
     schema = template.schema
-    node = _section_node(template, section.key)
-    lines: list[str] = []
+    labels: list[str] = []
     tables: list[list[str]] = []
-    for form in _forms(schema, node):
+    na = ""
+    for form in _forms(schema, _section_node(template, section.key)):
         resolved = _resolve(schema, form)
         if _is_na(schema, form):
-            lines.append("- `{na: <reason>}`: the section does not apply, and the reason says why (scores 1).")
-        elif resolved.get("type") == "object" and "properties" in resolved:
-            lines.append("- A mapping of the fields below.")
+            na = "; or `{na: <reason>}` when the section does not apply"
+        elif _is_mapping(resolved):
+            labels.append("a mapping of the fields below")
             tables.append(_field_table(schema, resolved, section))
         elif resolved.get("type") == "array":
-            items = resolved.get("items", {})
-            item_forms = _forms(schema, items)
-            labels = []
-            for item in item_forms:
+            items = []
+            for item in _forms(schema, resolved.get("items", {})):
                 item_resolved = _resolve(schema, item)
-                if item_resolved.get("type") == "object" and "properties" in item_resolved:
-                    labels.append("a mapping of the item fields below")
-                    tables.append(["**Item fields**", "", *_field_table(schema, item_resolved, None)])
+                if _is_mapping(item_resolved):
+                    items.append("a mapping of the item fields below")
+                    tables.append(["Item fields:", "", *_field_table(schema, item_resolved, None)])
                 else:
-                    labels.append(describe_type(schema, item))
-            lines.append("- A list; each item is " + " or ".join(labels) + ".")
+                    items.append(describe_type(schema, item))
+            labels.append("a list; each item is " + _join_or(items))
         else:
-            lines.append(f"- {describe_type(schema, form)[:1].upper()}{describe_type(schema, form)[1:]}.")
-    out = lines
-    for table in tables:
-        out += ["", *table]
-    return out
+            labels.append(describe_type(schema, form))
+    return _join_or(labels) + na, tables
 
 
 def _placeholders() -> str:
-    return ", ".join(_code(p) for p in sorted(PLACEHOLDERS))
+    return ", ".join(_code(p.upper() if p.isalpha() else p) for p in sorted(PLACEHOLDERS))
 
 
 def _used_defs(schema: JSON) -> list[str]:
@@ -517,19 +523,18 @@ def schema_reference(template: Template | None = None) -> str:
             lines += [f"## {group.title} {{#group-{group.key}}}", ""]
             if group.description:
                 lines += [group.description, ""]
+        accepts, tables = _section_forms(template, section)
+        lines += [f"### {section.title} {{#{section.key}}}", ""]
+        if section.description:
+            lines += [f"*{section.description}*", ""]
         lines += [
-            f"### {section.title} {{#{section.key}}}",
-            "",
-            f"Key `{section.key}`{' (required)' if section.key in required else ''}.",
-            f"*{section.description}*" if section.description else "",
-            "",
-            _scoring(section),
-            "",
-            "It accepts:",
-            "",
-            *_section_forms(template, section),
+            f"- **Key:** `{section.key}`{' (required)' if section.key in required else ''}",
+            f"- **Accepts:** {accepts}.",
+            f"- **Scoring:** {_scoring(section)}",
             "",
         ]
+        for table in tables:
+            lines += [*table, ""]
     lines += [
         "## Shared types {#types}",
         "",
@@ -624,13 +629,6 @@ def pages(template: Template | None = None) -> dict[str, str]:
     }
 
 
-def lint_rules_table() -> str:
-    """The lint rules table (the same text `lint.rules_markdown()` gives)."""
-    from .lint import rules_markdown
-
-    return rules_markdown()
-
-
 def replace_between(text: str, start: str, end: str, content: str) -> tuple[str, bool]:
     """Put `content` between the line holding `start` and the line holding `end`.
 
@@ -650,3 +648,14 @@ def replace_between(text: str, start: str, end: str, content: str) -> tuple[str,
     new = f"{head}{start}{marker_line}{content}{end}{tail}"
     return new, old != content
 
+
+LINT_START = "<!-- rules:start"
+LINT_END = "<!-- rules:end -->"
+
+
+def refresh_lint_rules(text: str) -> tuple[str, bool]:
+    """The lint rules page with the rules table between its markers regenerated from
+    `lint.RULES`, and whether the table it held was out of date."""
+    from .lint import rules_markdown
+
+    return replace_between(text, LINT_START, LINT_END, rules_markdown())

@@ -117,7 +117,10 @@ def test_strict_build_fails_on_a_problem(build_site: BuildSite) -> None:
 def test_yaml_error_is_reported_and_page_builds(build_site: BuildSite) -> None:
     broken = "---\ntitle: Broken\ndesign:\n  status: draft\n  owners: [a\n---\n\n# Broken\n"
     built = build_site({**PAGES, "designs/broken.md": broken}, expect_warnings=True)
-    assert any(w.startswith("mkdocs_mldesign: docs/designs/broken.md:6:1:") and "starts on line 5, column 11" in w for w in built.warnings())
+    assert any(
+        w.startswith("mkdocs_mldesign: docs/designs/broken.md:6:1:") and "starts on line 5, column 11" in w
+        for w in built.warnings()
+    )
     page = built.html("designs/broken/index.html")
     assert "admonition failure" in page
 
@@ -183,3 +186,29 @@ def test_theme_makes_no_outside_request(build_site: BuildSite) -> None:
         html = built.html(page)
         external = re.findall(r'<(?:link|script)[^>]+(?:href|src)="(https?:)?//[^"]+"', html)
         assert external == [], (page, external)
+
+
+def test_design_pages_carry_their_metadata_in_head(build_site: BuildSite) -> None:
+    built = build_site(PAGES, theme="mldesign")
+    head = built.html("designs/face/index.html").split("</head>", 1)[0]
+    assert '<meta name="mldesign:completeness" content="100">' in head
+    assert '<meta name="mldesign:status" content="approved">' in head
+    assert 'href="../../canvas/face.html"' in head
+    assert "mldesign:completeness" not in built.html("index.html").split("</head>", 1)[0]
+
+
+def test_a_partial_is_overridden_from_custom_dir(build_site: BuildSite) -> None:
+    pages = {**PAGES, "../overrides/partials/mldesign/checklist.html": "<p id='our-own-checklist'>{{ design.id }}</p>"}
+    built = build_site(pages, theme="mldesign", extra={"theme": {"name": "mldesign", "custom_dir": "overrides"}})
+    page = built.html("designs/face/index.html")
+    assert "<p id='our-own-checklist'>face</p>" in page
+    assert "mldesign-checklist" not in page
+    # The rest of the design block is still ours.
+    assert 'id="mldesign-metrics"' in page
+
+
+def test_the_url_filter_works_in_overridden_fragments(build_site: BuildSite) -> None:
+    override = "<a id='home-link' href=\"{{ 'index.html' | url }}\">home</a>"
+    pages = {**PAGES, "../overrides/partials/mldesign/relations.html": override}
+    built = build_site(pages, theme="material", extra={"theme": {"name": "material", "custom_dir": "overrides"}})
+    assert "<a id='home-link' href=\"../../index.html\">home</a>" in built.html("designs/face/index.html")
