@@ -97,14 +97,17 @@ class Design:
 class PageResult:
     """What checking one page found: a design (or None) and problems about the page itself.
 
-    For a design page whose front matter was read, `meta` is the whole front matter
-    and `body` the Markdown after it, so the plugin need not parse the page again.
+    For a design page, `body` is the Markdown after the front matter and `meta` the
+    front matter itself (None when it could not be read), so the plugin need not parse
+    the page again. `design_file` is the docs-relative path of a `design: <file>`
+    the page names, whose changes the page's own text does not show.
     """
 
     design: Design | None = None
     problems: list[Problem] = field(default_factory=list)
     meta: dict[str, Any] | None = None
     body: str | None = None
+    design_file: str | None = None
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -169,7 +172,7 @@ class Checker:
             return PageResult()
         meta, problem = frontmatter.load(block.text, file, block.first_line)
         if problem is not None:
-            return PageResult(problems=[problem])
+            return PageResult(problems=[problem], body=block.body)
         if not isinstance(meta, dict) or self.key not in meta:
             return PageResult()
         result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix)
@@ -187,14 +190,17 @@ class Checker:
     ) -> PageResult:
         page_source = Located(file, block.text, block.first_line, (self.key,))
         raw = meta[self.key]
-        if isinstance(raw, str):
-            loaded = self._load_design_file(raw, src_uri, file, read_file, docs_prefix, page_source)
-            if isinstance(loaded, Problem):
-                return PageResult(problems=[loaded])
-            raw, located = loaded
+        if not isinstance(raw, str):
+            return self._check_design(raw, meta, page_source, src_uri, file, block.body)
+        design_file = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), raw.strip()))
+        loaded = self._load_design_file(raw, src_uri, file, read_file, docs_prefix, page_source)
+        if isinstance(loaded, Problem):
+            result = PageResult(problems=[loaded])
         else:
-            located = page_source
-        return self._check_design(raw, meta, located, src_uri, file, block.body)
+            value, located = loaded
+            result = self._check_design(value, meta, located, src_uri, file, block.body)
+        result.design_file = design_file
+        return result
 
     def _load_design_file(
         self,

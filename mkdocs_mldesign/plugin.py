@@ -26,9 +26,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from . import lint as lint_rules
 from .badges import badge_svg
@@ -197,7 +199,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         text, bad_bytes = decode(data, shown)
         digest = _digest(text)
         entry = self._entries.get(file.src_uri)
-        if entry is None or entry.digest != digest or _uses_design_file(entry.result):
+        # A page naming a design file is checked again every build: the file may have changed.
+        if entry is None or entry.digest != digest or entry.result.design_file is not None:
             result = self.checker.check_source(
                 text,
                 src_uri=file.src_uri,
@@ -217,11 +220,12 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         for problem in entry.result.all_problems:
             if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
                 _warn(problem)
-        if entry.result.meta is not None and entry.result.body is not None:
+        if entry.result.body is not None:
             # The front matter was read above, strictly; spare MkDocs a second parse and
             # hand it the body alone (the leading newline keeps MkDocs' meta-data reader
             # from mistaking the body's first lines for meta-data). on_page_markdown
-            # restores page.meta.
+            # restores page.meta. Front matter that could not be read is reported on the
+            # page instead of leaking into it as text.
             return "\n" + entry.result.body
         return text
 
@@ -260,7 +264,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             page = self._pages.get(design.src_uri)
             here = page.url if page is not None else urls.get(design.id) or ""
             contents[design.id] = self.renderer.content(design, _link_resolver(files, design.src_uri))
-            view = self._view(design, contents[design.id], here, urls, rel, by_id, site_problems)
+            view = self._view(design, contents[design.id], here, urls, rel, by_id)
             self._views[design.id] = view
             if page is not None and page.content is not None:
                 self._fill_page(page, view)
@@ -271,7 +275,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
                 page.content = page.content.replace(_SLOT, html, 1)
         if self._overview_page is not None and self._overview_page.content is not None:
-            self._fill_overview(self._overview_page, designs, urls, rel, by_id, contents, site_problems)
+            self._fill_overview(self._overview_page, designs, urls, rel, by_id, contents)
         self._designs = designs
         return env
 
@@ -288,7 +292,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         urls: dict[str, str | None],
         rel: dict[str, dict[str, list[str]]],
         by_id: dict[str, Design],
-        site_problems: list[Problem],
     ) -> DesignView:
         def link(target: str) -> LinkView:
             other = by_id.get(target)
@@ -325,11 +328,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         rel: dict[str, dict[str, list[str]]],
         by_id: dict[str, Design],
         contents: dict[str, Content],
-        site_problems: list[Problem],
     ) -> None:
         here = page.url
         rows = tuple(
-            self._view(d, contents[d.id], here, urls, rel, by_id, site_problems)
+            self._view(d, contents[d.id], here, urls, rel, by_id)
             for d in sorted(designs, key=lambda d: d.title.lower())
         )
         columns = []
@@ -360,14 +362,14 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             raise PluginError(f"mldesign: the template {name} failed: {exc}") from None
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         """Design pages get their view as `mldesign` (partials/mldesign/head.html uses it)."""
         entry = self._entries.get(page.file.src_uri)
         if entry is not None and entry.result.design is not None:
             view = self._views.get(entry.result.design.id)
             if view is not None:
-                context["mldesign"] = view
+                context["mldesign"] = view  # type: ignore[typeddict-unknown-key]
         return context
 
     # --- files written after the build ----------------------------------------------
@@ -435,11 +437,6 @@ def _docs_prefix(config: MkDocsConfig) -> str:
 def _read_in_docs(docs_dir: str, rel: str) -> bytes:
     with open(os.path.join(docs_dir, *rel.split("/")), "rb") as handle:
         return handle.read()
-
-
-def _uses_design_file(result: PageResult) -> bool:
-    design = result.design
-    return design is not None and design.source.file != design.file
 
 
 def _nav_mentions(nav: Any, path: str) -> bool:

@@ -123,6 +123,10 @@ def test_yaml_error_is_reported_and_page_builds(build_site: BuildSite) -> None:
     )
     page = built.html("designs/broken/index.html")
     assert "admonition failure" in page
+    # The unreadable front matter is reported, not shown to readers as body text.
+    assert "owners: [a" not in page
+    assert "<h1" in page
+    assert "Broken</h1>" in page or 'id="broken">Broken' in page
 
 
 def test_author_html_and_script_links_are_neutralised(build_site: BuildSite) -> None:
