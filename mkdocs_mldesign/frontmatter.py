@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -334,6 +335,22 @@ def nesting_depth(value: Any, limit: int = MAX_NESTING) -> int:
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
+def key_name(key: Any) -> str | None:
+    """The text a mapping key becomes in a design, or None when it cannot be text.
+
+    Numbers, booleans, null and dates keep their YAML spelling (`true`, `null`, ...).
+    """
+    if isinstance(key, str):
+        return key
+    if isinstance(key, int) and not isinstance(key, bool) and key.bit_length() > MAX_INT_BITS:
+        return None
+    if isinstance(key, bool | int | float) or key is None:
+        return "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+    if isinstance(key, dt.date):
+        return key.isoformat()
+    return None
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, bytes):
         return "binary data"
@@ -354,17 +371,12 @@ def normalise(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[t
         if isinstance(node, dict):
             out: dict[str, Any] = {}
             for k, v in node.items():
-                if isinstance(k, str):
-                    key = k
-                elif isinstance(k, int) and k.bit_length() > MAX_INT_BITS:
-                    issues.append((here, "a mapping key is a number too large to read; keys must be text"))
-                    continue
-                elif isinstance(k, bool | int | float) or k is None:
-                    key = "null" if k is None else str(k).lower() if isinstance(k, bool) else str(k)  # YAML spelling
-                elif isinstance(k, dt.date):
-                    key = k.isoformat()
-                else:
-                    issues.append((here, f"a mapping key is {_type_name(k)}; keys must be text"))
+                key = key_name(k)
+                if key is None:
+                    if isinstance(k, int) and not isinstance(k, bool):
+                        issues.append((here, "a mapping key is a number too large to read; keys must be text"))
+                    else:
+                        issues.append((here, f"a mapping key is {_type_name(k)}; keys must be text"))
                     continue
                 out[key] = walk(v, (*here, key))
             return out
@@ -396,15 +408,48 @@ def compose(text: str) -> yaml.Node | None:
         return None
 
 
-def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+def _pairs(node: yaml.MappingNode, seen: set[int] | None = None) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    seen = set() if seen is None else seen
+    seen.add(id(node))  # a mapping may merge itself (`design: &d {<<: *d}`)
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for sub in merged:
-                if isinstance(sub, yaml.MappingNode):
-                    yield from _pairs(sub)
+                if isinstance(sub, yaml.MappingNode) and id(sub) not in seen:
+                    yield from _pairs(sub, seen)
         else:
             yield key_node, value_node
+
+
+def _scalar_key(node: yaml.Node) -> str | None:
+    """The design's name for a key node: `~` is `null`, `True` is `true`, `0x1F` is `31`."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    try:
+        return key_name(yaml.SafeLoader("").construct_object(node, deep=True))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        return str(node.value)
+
+
+#: Each mapping node's pairs by key name, built once: locating many problems in one
+#: large mapping must not walk it once per problem.
+_INDEX: weakref.WeakKeyDictionary[yaml.MappingNode, dict[str, tuple[yaml.Node, yaml.Node]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _index(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    index = _INDEX.get(node)
+    if index is None:
+        index = {}
+        for key_node, value_node in _pairs(node):
+            name = _scalar_key(key_node)
+            if name is not None:
+                index[name] = (key_node, value_node)  # the last one wins, as when loading
+        _INDEX[node] = index
+    return index
 
 
 def find_node(root: yaml.Node | None, path: tuple[str | int, ...], *, key: bool = False) -> yaml.Node | None:
@@ -413,13 +458,10 @@ def find_node(root: yaml.Node | None, path: tuple[str | int, ...], *, key: bool 
     for i, part in enumerate(path):
         last = i == len(path) - 1
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            found = None
-            for key_node, value_node in _pairs(node):
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
-                    found = key_node if (last and key) else value_node
-            if found is None:
+            pair = _index(node).get(part)
+            if pair is None:
                 return node
-            node = found
+            node = pair[0] if (last and key) else pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
         else:

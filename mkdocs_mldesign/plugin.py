@@ -92,11 +92,17 @@ class MLDesignConfig(base.Config):
 
 @dataclass(slots=True)
 class _Entry:
-    """What the plugin keeps of one page between events and, under `serve`, between builds."""
+    """What the plugin keeps of one page between events and, under `serve`, between builds.
+
+    The text is kept so that a change of the plugin's settings can re-check pages that
+    `serve --dirty` does not read again.
+    """
 
     digest: str
-    result: PageResult
+    text: str
+    bad_bytes: Problem | None
     shown: str
+    result: PageResult
 
 
 def _digest(text: str) -> str:
@@ -113,6 +119,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._overview_page: Page | None = None
         self._env: jinja2.Environment | None = None
         self._designs: list[Design] = []  # every design of the last build, for on_post_build
+        self._fingerprint = ""  # of the settings and schema the entries were checked with
 
     # --- configuration ------------------------------------------------------------
 
@@ -141,6 +148,12 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         toc = config.mdx_configs.get("toc", {})
         permalink = toc.get("permalink", False)
         self.permalink = "¶" if permalink is True else (permalink or "")
+        fingerprint = _digest(json.dumps([repr(self.settings), self.template.schema], sort_keys=True))
+        if fingerprint != self._fingerprint:
+            # mkdocs.yml changed under `serve`: what was checked before may now read otherwise.
+            self._fingerprint = fingerprint
+            for src_uri, entry in self._entries.items():
+                entry.result = self._check(src_uri, entry, config)
         return config
 
     def site_settings(self) -> Settings:
@@ -201,21 +214,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         entry = self._entries.get(file.src_uri)
         # A page naming a design file is checked again every build: the file may have changed.
         if entry is None or entry.digest != digest or entry.result.design_file is not None:
-            result = self.checker.check_source(
-                text,
-                src_uri=file.src_uri,
-                file=shown,
-                read_file=lambda rel: _read_in_docs(config.docs_dir, rel),
-                docs_prefix=_docs_prefix(config),
-            )
-            if bad_bytes is not None:
-                result.problems.insert(0, bad_bytes)
-            if result.design is not None:
-                result.design.problems.extend(
-                    lint_rules.lint_design(result.design, self.template, self.settings, date.today())
-                )
-                result.design.problems.sort(key=Problem.sort_key)
-            entry = _Entry(digest, result, shown)
+            entry = _Entry(digest, text, bad_bytes, shown, PageResult())
+            entry.result = self._check(file.src_uri, entry, config)
             self._entries[file.src_uri] = entry
         for problem in entry.result.all_problems:
             if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
@@ -228,6 +228,24 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             # page instead of leaking into it as text.
             return "\n" + entry.result.body
         return text
+
+    def _check(self, src_uri: str, entry: _Entry, config: MkDocsConfig) -> PageResult:
+        """Check one page's text with the core, and lint the design it holds."""
+        result = self.checker.check_source(
+            entry.text,
+            src_uri=src_uri,
+            file=entry.shown,
+            read_file=lambda rel: _read_in_docs(config.docs_dir, rel),
+            docs_prefix=_docs_prefix(config),
+        )
+        if entry.bad_bytes is not None:
+            result.problems.insert(0, entry.bad_bytes)
+        if result.design is not None:
+            result.design.problems.extend(
+                lint_rules.lint_design(result.design, self.template, self.settings, date.today())
+            )
+            result.design.problems.sort(key=Problem.sort_key)
+        return result
 
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,7 @@ def capture_mkdocs_log() -> Iterator[Capture]:
 
 def write_site(
     root: Path,
-    pages: dict[str, str | bytes],
+    pages: Mapping[str, str | bytes],
     *,
     theme: str = "mldesign",
     plugin: dict[str, Any] | None = None,
