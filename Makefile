@@ -38,7 +38,9 @@ test: lint typecheck pytest
 
 ## Measure the plugin and the checker against their baselines.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	@mkdir -p bench/out
+	$(BIN)/python bench/run.py --build-sizes 100,1000 --check-sizes 100,1000,5000 --runs 5 \
+		--write-docs docs/benchmarks.md --json bench/out/results.json
 
 ## Build this project's documentation (strict) into site/.
 docs: $(STAMP)

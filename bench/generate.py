@@ -86,33 +86,73 @@ def _md_text(value: object) -> str:
     return str(value)
 
 
+def _lookup(value: object, dotted: str) -> object:
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 def handwritten_page(i: int, d: dict[str, object]) -> str:
-    """What an author would write by hand to show the same design without the plugin."""
-    out = [f"# Design {i}", "", f"**Status:** {d['status']} · **Owners:** {', '.join(d['owners'])}", ""]  # type: ignore[arg-type]
-    out += ["Narrative notes for design " + str(i) + ".", ""]
-    for group, keys in (
-        ("Product design", ("background", "value_proposition", "objectives", "solution", "feasibility")),
-        ("System design", ("data", "labeling", "metrics", "evaluation", "modeling", "inference", "feedback")),
-    ):
-        out += [f"## {group}", ""]
-        for key in keys:
-            out += [f"### {key.replace('_', ' ').capitalize()}", ""]
-            value = d.get(key)
+    """The same page an author would write by hand to show what the plugin shows.
+
+    It carries the same information as the plugin's design block: the header, a
+    checklist with the question of every gap, the sections grouped and in order,
+    field labels, "not written yet" notes with their questions, objectives with
+    their metrics and the metrics table. Titles and questions come from the
+    template, so both pages hold the same text and only the machinery differs.
+    """
+    from mkdocs_mldesign.completeness import score_design
+    from mkdocs_mldesign.schema import load_template
+
+    template = load_template()
+    score = score_design(template, d)
+    owners = ", ".join(d["owners"])  # type: ignore[arg-type]
+    out = [f"# Design {i}", ""]
+    out += [
+        f"**Status:** {d['status']} · **{score.percent}% complete** · **Owners:** {owners} · "
+        f"**Reviewers:** {', '.join(d.get('reviewers', []))} · **Version:** {d.get('version')} · "  # type: ignore[arg-type]
+        f"**Updated:** {d.get('updated')}",
+        "",
+        f"Checklist: {sum(s.state == 'complete' for s in score.sections)} of {len(score.sections)} sections complete",
+        "",
+    ]
+    titles = {s.key: s for s in template.sections}
+    for s in score.sections:
+        section = titles[s.key]
+        line = f"- [{section.title}](#{section.key}): {s.state}"
+        if s.state == "missing":
+            line += f" — {section.description}"
+        out.append(line)
+        if s.state == "partial":
+            fields = {f.key: f for f in section.fields}
+            out += [f"    - {fields[m].label}: {fields[m].description}" for m in s.missing if m in fields]
+    out += ["", "Narrative notes for design " + str(i) + ".", ""]
+    for group in template.groups:
+        members = [s for s in template.sections if s.group == group.key and (s.counts or d.get(s.key))]
+        if not members:
+            continue
+        out += [f"## {group.title}", "", group.description, ""]
+        for section in members:
+            out += [f"### {section.title} {{#{section.key}}}", ""]
+            value = d.get(section.key)
             if value is None:
-                out += ["*Not written yet.*", ""]
-            elif key == "metrics":
+                out += [f"*Not written yet.* {section.description}", ""]
+            elif section.key == "metrics":
                 out += ["| Name | Objective | Target | Priority |", "|---|---|---|---|"]
                 out += [f"| {m['name']} | {m['objective']} | {m['target']} | {m['priority']} |" for m in value]  # type: ignore[attr-defined,index]
                 out.append("")
-            elif key == "objectives":
-                out += [f"- {o['objective'] if isinstance(o, dict) else o}" for o in value] + [""]  # type: ignore[attr-defined]
-            elif isinstance(value, dict):
-                for field, sub in value.items():
-                    if isinstance(sub, dict):
-                        for inner, text in sub.items():
-                            out += [f"**{field} {inner}**", "", _md_text(text), ""]
+            elif section.key == "objectives":
+                for o in value:  # type: ignore[attr-defined]
+                    if isinstance(o, dict):
+                        out.append(f"- {o['objective']} — measured by [{o['metric']}](#{o['metric']})")
                     else:
-                        out += [f"**{field.replace('_', ' ')}**", "", _md_text(sub), ""]
+                        out.append(f"- {o}")
+                out.append("")
+            elif section.fields:
+                for field in section.fields:
+                    text = _lookup(value, field.key)
+                    out += [f"**{field.label}**", ""]
+                    out += [_md_text(text) if text else f"*Not written yet.* {field.description}", ""]
             else:
                 out += [_md_text(value), ""]
     return "\n".join(out)
@@ -135,7 +175,7 @@ def write_site(root: Path, n: int, variant: str) -> Path:
         "site_name": "bench",
         "theme": {"name": "material"},
         "plugins": plugins,
-        "markdown_extensions": ["tables", "toc"],
+        "markdown_extensions": ["tables", "toc", "attr_list"],
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return root

@@ -1,6 +1,7 @@
 """Benchmarks, measured side by side in one run; prints medians and ratios.
 
-    python bench/run.py [--designs 1000] [--runs 5] [--skip-build] [--skip-check]
+    python bench/run.py [--build-sizes 100,1000] [--check-sizes 100,1000,5000] [--runs 5]
+                        [--write-docs docs/benchmarks.md] [--json FILE]
 
 * check:  `mldesign check` over N designs vs `check-jsonschema` on the same design data.
 * build:  a Material build of N design pages with the plugin, vs the same designs
@@ -13,16 +14,22 @@ the variants are interleaved so machine noise falls on all of them alike.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from mkdocs_mldesign.reference import replace_between
 
 sys.path.insert(0, str(Path(__file__).parent))
 import generate
@@ -56,14 +63,14 @@ def timed(cmd: list[str]) -> float:
 
 
 def bench_check(tmp: Path, n: int, runs: int) -> dict[str, float]:
-    docs = tmp / "check" / "docs"
-    data = tmp / "check" / "data"
+    docs = tmp / "docs"
+    data = tmp / "data"
     docs.mkdir(parents=True)
     data.mkdir(parents=True)
     for i, d in enumerate(generate.designs(n)):
         (docs / f"design-{i:05d}.md").write_text(generate.plugin_page(i, d), encoding="utf-8")
         (data / f"design-{i:05d}.yaml").write_text(yaml.safe_dump(d, sort_keys=False), encoding="utf-8")
-    schema = tmp / "check" / "design.schema.json"
+    schema = tmp / "design.schema.json"
     subprocess.run([str(BIN / "mldesign"), "schema", "-o", str(schema)], check=True)
     ours_cmd = [str(BIN / "mldesign"), "check", str(docs)]
     theirs_cmd = [str(BIN / "check-jsonschema"), "--schemafile", str(schema), *map(str, sorted(data.iterdir()))]
@@ -107,44 +114,109 @@ def bench_build(tmp: Path, n: int, runs: int) -> dict[str, float]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--designs", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-build", action="store_true")
-    parser.add_argument("--skip-check", action="store_true")
-    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
-    args = parser.parse_args()
-    results: dict[str, object] = {
-        "designs": args.designs,
-        "runs": args.runs,
-        "machine": (
-            f"{platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-        ),
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.skip_check:
-            r = bench_check(Path(tmp), args.designs, args.runs)
-            results.update(r)
-            print(
-                f"check {args.designs} designs: mldesign {r['mldesign_check_s']:.2f}s, "
-                f"check-jsonschema {r['check_jsonschema_s']:.2f}s -> "
-                f"{r['check_jsonschema_s'] / r['mldesign_check_s']:.1f}x faster (median of {args.runs})"
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "jsonschema-rs"))
+    return (
+        f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {versions}"
+    )
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def _markdown(results: dict[str, Any]) -> str:
+    lines = [
+        f"Measured on {results['date']}: {results['machine']}. Medians of {results['runs']} runs; "
+        "each build runs in a fresh process, the variants interleaved.",
+        "",
+    ]
+    if results["build"]:
+        lines += [
+            "| designs | plugin | hand-written | `enabled: false` | plugin / hand-written (wall) "
+            "| plugin / hand-written (peak memory) | plugin / off (wall) |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for n, b in results["build"].items():
+            lines.append(
+                f"| {n} | {b['plugin_wall_s']:.2f} s, {b['plugin_peak_mib']:.0f} MiB "
+                f"| {b['handwritten_wall_s']:.2f} s, {b['handwritten_peak_mib']:.0f} MiB "
+                f"| {b['disabled_wall_s']:.2f} s | **{b['plugin_vs_handwritten_wall']:.3f}x** "
+                f"| **{b['plugin_vs_handwritten_mem']:.3f}x** | {b['plugin_vs_disabled_wall']:.3f}x |"
             )
-        if not args.skip_build:
-            b = bench_build(Path(tmp), args.designs, args.runs)
-            results.update(b)
+        lines.append("")
+    if results["check"]:
+        lines += [
+            "| designs | `mldesign check` | `check-jsonschema` | ratio |",
+            "|---:|---:|---:|---:|",
+        ]
+        for n, c in results["check"].items():
+            ratio = c["check_jsonschema_s"] / c["mldesign_check_s"]
+            lines.append(
+                f"| {n} | {c['mldesign_check_s']:.2f} s | {c['check_jsonschema_s']:.2f} s | **{ratio:.1f}x faster** |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-sizes", type=_sizes, default=[1000], help="comma-separated design counts to build")
+    parser.add_argument("--check-sizes", type=_sizes, default=[1000], help="comma-separated design counts to check")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--write-docs", metavar="PAGE", help="put the results table into this docs page")
+    args = parser.parse_args()
+    results: dict[str, Any] = {
+        "date": datetime.date.today().isoformat(),
+        "runs": args.runs,
+        "machine": _machine(),
+        "check": {},
+        "build": {},
+    }
+    print(results["machine"])
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.check_sizes:
+            r = bench_check(Path(tmp) / f"check-{n}", n, args.runs)
+            results["check"][n] = r
             print(
-                f"build {args.designs} designs (Material), medians of {args.runs}:\n"
+                f"check {n} designs: mldesign {r['mldesign_check_s']:.2f}s, "
+                f"check-jsonschema {r['check_jsonschema_s']:.2f}s -> "
+                f"{r['check_jsonschema_s'] / r['mldesign_check_s']:.1f}x faster (median of {args.runs})",
+                flush=True,
+            )
+        for n in args.build_sizes:
+            b = bench_build(Path(tmp) / f"build-{n}", n, args.runs)
+            results["build"][n] = b
+            print(
+                f"build {n} designs (Material), medians of {args.runs}:\n"
                 f"  plugin      {b['plugin_wall_s']:.2f}s  {b['plugin_peak_mib']:.0f} MiB\n"
                 f"  handwritten {b['handwritten_wall_s']:.2f}s  {b['handwritten_peak_mib']:.0f} MiB\n"
                 f"  disabled    {b['disabled_wall_s']:.2f}s  {b['disabled_peak_mib']:.0f} MiB\n"
                 f"  plugin / handwritten: wall {b['plugin_vs_handwritten_wall']:.3f}x, "
                 f"peak memory {b['plugin_vs_handwritten_mem']:.3f}x\n"
-                f"  plugin / enabled:false: wall {b['plugin_vs_disabled_wall']:.3f}x"
+                f"  plugin / enabled:false: wall {b['plugin_vs_disabled_wall']:.3f}x",
+                flush=True,
             )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    if args.write_docs:
+        page = Path(args.write_docs)
+        text, _ = replace_between(
+            page.read_text(encoding="utf-8"), "<!-- bench:start -->", "<!-- bench:end -->", _markdown(results)
+        )
+        page.write_text(text, encoding="utf-8")
+        print(f"wrote {page}")
 
 
 if __name__ == "__main__":
