@@ -52,8 +52,12 @@ design:
     - {name: false accept rate, objective: Safety, target: "< 0.1%", priority: primary}
     - {name: latency, objective: Speed, target: 300 ms, priority: guardrail}
   evaluation: {offline: Holdout FAR and FRR, online: Weekly audits}
-  modeling: {end_to_end_utility: Every release is usable, manual_before_ml: Staff check IDs, augment_vs_automate: Augment,
-             internal_vs_external: Pilot first, thorough: Tests on data and code}
+  modeling:
+    end_to_end_utility: Every release is usable
+    manual_before_ml: Staff check IDs
+    augment_vs_automate: Augment
+    internal_vs_external: Pilot first
+    thorough: Tests on data and code
   inference: {mode: online, online: An endpoint on the kiosk}
   feedback: {human_in_the_loop: Staff confirm, monitoring: Drift dashboards}
 ---

@@ -206,7 +206,8 @@ def _overview_rows(html: str) -> dict[str, int]:
     for row in body.split("<tr ")[1:]:
         design_id = re.search(r'data-mldesign-id="([^"]+)"', row)
         percent = re.search(r'data-mldesign-completeness="(\d+)"', row)
-        assert design_id and percent, row
+        assert design_id, row
+        assert percent, row
         rows[design_id.group(1)] = int(percent.group(1))
     return rows
 
@@ -285,7 +286,10 @@ def test_dirty_rebuild_keeps_every_design(tmp_path: Path, serve: StartServer) ->
         assert set(expected) == ids
         rows = _overview_rows(
             server.wait_for(
-                "designs/", lambda b: _overview_rows(b) == expected, f"the overview to show {expected}", show=_overview_rows
+                "designs/",
+                lambda b: _overview_rows(b) == expected,
+                f"the overview to show {expected}",
+                show=_overview_rows,
             )
         )
         assert rows == expected
@@ -319,7 +323,11 @@ def test_dirty_rebuild_keeps_every_design(tmp_path: Path, serve: StartServer) ->
 
     # Edit another one: the first edit's result is kept although that page is not re-read now.
     mark = len(server.log())
-    _edit(root / "docs/designs/face.md", re.sub(r"  metrics:\n(    - .*\n)+", "", FULL_DESIGN) + "\nrevision-2\n", tmp_path)
+    _edit(
+        root / "docs/designs/face.md",
+        re.sub(r"  metrics:\n(    - .*\n)+", "", FULL_DESIGN) + "\nrevision-2\n",
+        tmp_path,
+    )
     server.wait_for("designs/face/", lambda b: "revision-2" in b, "the second edited design page")
     after_second = check_against_clean_build("clean2")
     assert pages_read(mark) == 2
@@ -345,3 +353,28 @@ def test_config_change_reaches_unchanged_pages(tmp_path: Path, serve: StartServe
     assert rule not in html
     export = json.loads(server.get("designs.json"))
     assert all(p["rule"] != "manual-baseline" for d in export["designs"] for p in d["problems"])
+
+
+def test_editing_a_design_file_reloads_its_page(tmp_path: Path, serve: StartServer) -> None:
+    root = tmp_path / "site"
+    page = "---\ntitle: Ranker\ndesign: ranker.design.yaml\n---\n\n# Ranker\n"
+    design_file = "status: draft\nowners: [Referrals team]\nbackground: {users: Coordinators}\n"
+    write_site(root, {"index.md": "# Home\n", "designs/ranker.md": page, "designs/ranker.design.yaml": design_file})
+    server = serve(root)
+    first = server.get("designs/ranker/")
+    assert "Coordinators" in first
+    assert "admonition failure" not in first
+
+    # Only the YAML file changes; the page's own text does not.
+    path = root / "docs/designs/ranker.design.yaml"
+    _edit(path, design_file.replace("status: draft", "status: drafty"), tmp_path)
+    html = server.wait_for("designs/ranker/", lambda b: "admonition failure" in b, "the page after its file broke")
+    problems = html[html.index("mldesign-problems") :]
+    assert "docs/designs/ranker.design.yaml:1:9" in problems
+    assert "drafty" in problems
+    server.assert_alive()
+
+    _edit(path, design_file.replace("Coordinators", "Referral coordinators"), tmp_path)
+    html = server.wait_for("designs/ranker/", lambda b: "Referral coordinators" in b, "the repaired design file")
+    assert "admonition failure" not in html
+    server.assert_alive()
