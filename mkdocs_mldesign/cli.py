@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .design import Checker, PageResult, default_id
+from .design import Checker, PageResult, default_id, read_inside
 from .frontmatter import decode
 from .lint import check_lint_settings, lint_design, lint_site
 from .problems import Problem
@@ -70,7 +70,7 @@ def _check_file(checker: Checker, path: Path, root: Path) -> PageResult:
     prefix = "" if prefix == "." else prefix.rstrip("/") + "/"
 
     def read(rel: str) -> bytes:
-        return (root / rel).read_bytes()
+        return read_inside(root, rel)
 
     shown = _shown(path)
     try:

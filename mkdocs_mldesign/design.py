@@ -3,8 +3,10 @@ MkDocs plugin and the `mldesign` command line call, so they can never disagree."
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +15,7 @@ import yaml
 
 from . import frontmatter
 from .completeness import DesignScore, score_design
-from .problems import Problem, Severity
+from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
 from .validation import Issue, Path, Validator, field_path
 
@@ -21,6 +23,30 @@ from .validation import Issue, Path, Validator, field_path
 FileReader = Callable[[str], bytes]
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+#: The ids the built-in schema accepts; the only ones used to name files and anchors.
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: `C:`, `C:/x`, `C:\x`: absolute on Windows, so outside the docs folder everywhere.
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class OutsideFolder(OSError):
+    """Raised by a `FileReader` for a path that resolves outside the folder it reads from."""
+
+
+def read_inside(root: str | os.PathLike[str], rel: str) -> bytes:
+    """The bytes of `rel` (a /-separated path) under `root`, refusing to leave `root`.
+
+    Symbolic links are followed only while they stay inside `root`, so a link in the
+    docs folder cannot publish a file from elsewhere (`/etc/passwd`, `/dev/zero`).
+    """
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, *rel.split("/")))
+    if os.path.commonpath([base, target]) != base:
+        raise OutsideFolder(f"{rel} resolves to a file outside {root}")
+    if not stat.S_ISREG(os.stat(target).st_mode):  # a device or a pipe could be read without end
+        raise IsADirectoryError(f"{rel} is not a regular file")
+    with open(target, "rb") as handle:
+        return handle.read()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +218,7 @@ class Checker:
         raw = meta[self.key]
         if not isinstance(raw, str):
             return self._check_design(raw, meta, page_source, src_uri, file, block.body)
-        design_file = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), raw.strip()))
+        design_file = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), raw.strip().replace("\\", "/")))
         loaded = self._load_design_file(raw, src_uri, file, read_file, docs_prefix, page_source)
         if isinstance(loaded, Problem):
             result = PageResult(problems=[loaded])
@@ -215,17 +241,28 @@ class Checker:
             line, column = page.locate((), at_key=False)
             return Problem(file, line, column, self.key, "error", "design-file", message, hint)
 
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), ref.strip()))
-        if ref.strip() == "" or posixpath.isabs(ref) or target == ".." or target.startswith("../"):
+        # `\` separates folders on Windows, where the plugin may run: read it as `/`
+        # everywhere, so `..\..\x` is refused on every system, not only on one.
+        given = ref.strip().replace("\\", "/")
+        outside = (
+            f"the design file `{frontmatter._short(ref, 60)}` lies outside the docs folder",
+            "give a path relative to this page that stays inside the docs folder",
+        )
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in given):
             return refuse(
-                f"the design file `{frontmatter._short(ref, 60)}` lies outside the docs folder",
-                "give a path relative to this page that stays inside the docs folder",
+                "the design file's path holds a control character",
+                "give a path relative to this page, on one line",
             )
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), given))
+        if given == "" or posixpath.isabs(given) or _DRIVE.match(given) or target == ".." or target.startswith("../"):
+            return refuse(*outside)
         if read_file is None:
             return refuse("a design file cannot be read here", "write the design in the front matter")
         try:
             data = read_file(target)
-        except OSError:
+        except OutsideFolder:
+            return refuse(*outside)
+        except (OSError, ValueError):
             return refuse(
                 f"the design file `{target}` cannot be read",
                 "check the path, which is relative to this page",
@@ -296,10 +333,15 @@ class Checker:
             Issue(path, "yaml-type", reason, "write plain text, numbers, lists or mappings") for path, reason in dropped
         ]
         reported = {i.path for i in issues}
-        issues.extend(i for i in self.validator.issues(data) if i.path not in reported)
+        if len(issues) <= MAX_PROBLEMS:
+            found = self.validator.issues(data, limit=MAX_PROBLEMS + 1 + len(reported))
+            issues.extend(i for i in found if i.path not in reported)
 
         title_meta, tags_meta = meta.get("title"), meta.get("tags")
-        ident = data.get("id") if isinstance(data.get("id"), str) else default_id(src_uri)
+        # An id names files in the built site (badges/<id>.svg, canvas/<id>.html): one the
+        # schema refuses (`../../x`, `a/b`, ...) is reported above and never used.
+        given = data.get("id")
+        ident = given if isinstance(given, str) and _SAFE_ID.fullmatch(given) else default_id(src_uri)
         title = title_meta if isinstance(title_meta, str) and title_meta.strip() else None
         if title is None:
             heading = _HEADING.search(body)
@@ -316,9 +358,23 @@ class Checker:
             source=located,
             key=self.key,
         )
-        for issue in issues:
+        for issue in issues[:MAX_PROBLEMS]:
             design.problems.append(
                 design.problem(issue.path, issue.rule, issue.message, issue.hint, at_key=issue.at_key)
             )
+        if len(issues) > MAX_PROBLEMS:
+            design.problems.append(too_many(design))
         design.problems.sort(key=Problem.sort_key)
         return PageResult(design=design)
+
+
+def too_many(design: Design, severity: Severity = "error", rule: str = TOO_MANY) -> Problem:
+    """The problem that stands for those left out past `MAX_PROBLEMS`, at the design's key."""
+    return design.problem(
+        (),
+        rule,
+        f"more than {MAX_PROBLEMS} problems of this kind were found; only the first {MAX_PROBLEMS} are shown",
+        "fix these and check again",
+        severity=severity,
+        at_key=True,
+    )

@@ -159,6 +159,14 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A place in the YAML text (0-based), as PyYAML's marks give it."""
+
+    line: int
+    column: int
+
+
 def _at(file: str, first_line: int, mark: Any, rule: str, message: str, hint: str) -> Problem:
     line = mark.line + first_line if mark is not None else first_line
     column = mark.column + 1 if mark is not None else 1
@@ -233,13 +241,18 @@ def load(text: str, file: str, first_line: int = 1) -> tuple[Any, Problem | None
             "check the indentation and quoting around this point",
         )
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
+        where: Any = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
+        position = getattr(exc, "position", None)  # a ReaderError has no mark, only the offset
+        if where is None and isinstance(position, int) and 0 <= position <= len(text):
+            where = _Mark(text.count("\n", 0, position), position - (text.rfind("\n", 0, position) + 1))
+        character = getattr(exc, "character", None)
+        shown = f" (U+{character:04X})" if isinstance(character, int) else ""
         return None, _at(
             file,
             first_line,
-            mark,
+            where,
             "yaml-syntax",
-            "invalid YAML: the text holds characters YAML cannot read",
+            f"invalid YAML: the text holds a character YAML cannot read{shown}",
             "remove control characters from the front matter",
         )
     except RecursionError:

@@ -32,8 +32,8 @@ from datetime import date
 from typing import Any, Literal
 
 from .completeness import is_filled, is_na
-from .design import Design
-from .problems import Problem, Severity
+from .design import Design, too_many
+from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
 from .settings import Level, Settings, SettingsError
 from .validation import Path
@@ -144,7 +144,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES)
-SITE_RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES if r.scope == "site")
+#: Says that a design's site problems passed `MAX_PROBLEMS` and the rest were left out.
+TOO_MANY_SITE = f"{TOO_MANY}-on-site"
+#: The rule ids of every problem `lint_site` reports.
+SITE_RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES if r.scope == "site") | {TOO_MANY_SITE}
 
 
 def rule(rule_id: str) -> Rule:
@@ -158,7 +161,14 @@ def rule(rule_id: str) -> Rule:
 # --- settings ---------------------------------------------------------------------------
 
 
+#: Past this many known names a suggestion is not looked for: comparing costs time,
+#: and among so many names the closest one is rarely the one meant.
+MAX_SUGGESTION_NAMES = 300
+
+
 def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    if len(known) > MAX_SUGGESTION_NAMES:
+        return ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
@@ -247,6 +257,12 @@ def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _some(names: Sequence[str], shown: int = 10) -> str:
+    """The first few names, and how many there are in all when that is more."""
+    listed = ", ".join(names[:shown])
+    return listed if len(names) <= shown else f"{listed}, … ({len(names)} in all)"
+
+
 def _metric_names(data: dict[str, Any]) -> list[str]:
     names = []
     for item in _items(data.get("metrics")):
@@ -257,14 +273,15 @@ def _metric_names(data: dict[str, Any]) -> list[str]:
 
 def _objective_metric(ctx: _Context) -> Iterator[Finding]:
     names = _metric_names(ctx.data)
+    known = set(names)
     for index, item in enumerate(_items(ctx.data.get("objectives"))):
         if not isinstance(item, dict):
             continue
         metric = item.get("metric")
-        if not isinstance(metric, str) or not is_filled(metric) or metric.strip() in names:
+        if not isinstance(metric, str) or not is_filled(metric) or metric.strip() in known:
             continue
         if names:
-            hint = f"known metrics: {', '.join(names)}{_did_you_mean(metric.strip(), names)}"
+            hint = f"known metrics: {_some(names)}{_did_you_mean(metric.strip(), names)}"
         else:
             hint = f"add an entry `- name: {metric.strip()}` under `metrics`"
         yield Finding(
@@ -486,7 +503,11 @@ def lint_design(design: Design, template: Template, settings: Settings, today: d
         level = level_for(r, settings, ignored)
         if level == "off":
             continue
-        found.extend(_located(design, r, level, f) for f in check(ctx))
+        for finding in check(ctx):  # checks make their findings lazily: stop at the limit
+            if len(found) == MAX_PROBLEMS:
+                found.append(too_many(design, level))
+                return sorted(found, key=Problem.sort_key)
+            found.append(_located(design, r, level, finding))
     return sorted(found, key=Problem.sort_key)
 
 
@@ -521,12 +542,21 @@ def lint_site(designs: Sequence[Design], settings: Settings) -> list[Problem]:
         design.problems[:] = [p for p in design.problems if p.rule not in SITE_RULE_IDS]
     ordered = sorted(designs, key=lambda d: (d.src_uri, d.file))
     found: list[tuple[Design, Problem]] = []
+    counts: dict[int, int] = {}  # site problems per design, up to MAX_PROBLEMS and one more
+
+    def full(design: Design) -> bool:
+        return counts.get(id(design), 0) > MAX_PROBLEMS
 
     def report(design: Design, rule_id: str, finding: Finding, *, ignored: frozenset[str] | None = None) -> None:
         r = rule(rule_id)
         level = level_for(r, settings, ignored_rules(design) if ignored is None else ignored)
-        if level != "off":
-            found.append((design, _located(design, r, level, finding)))
+        if level == "off" or full(design):
+            return
+        count = counts[id(design)] = counts.get(id(design), 0) + 1
+        problem = (
+            too_many(design, level, TOO_MANY_SITE) if count > MAX_PROBLEMS else _located(design, r, level, finding)
+        )
+        found.append((design, problem))
 
     first: dict[str, Design] = {}
     for design in ordered:
@@ -546,6 +576,8 @@ def lint_site(designs: Sequence[Design], settings: Settings) -> list[Problem]:
     for design in ordered:
         for field in LINK_FIELDS:
             for index, target in _links(design, field):
+                if full(design):
+                    break
                 if target not in first:
                     report(
                         design,

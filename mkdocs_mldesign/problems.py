@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+
+#: A design reports at most this many problems of one kind (schema, design lint, site
+#: lint); past it, one more problem says that the rest were left out. Hostile input can
+#: hold tens of thousands of mistakes, and each costs time to locate and explain.
+MAX_PROBLEMS = 100
+TOO_MANY = "too-many-problems"
+
+# Control characters (terminal escapes among them) and bidirectional overrides: a
+# YAML escape such as `"\e]0;..."` can put them in a key or value that a message quotes.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written as an escape, as Python writes it."""
+    return _INVISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +39,13 @@ class Problem:
     rule: str
     message: str
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        # Messages quote authors' keys and values; they reach terminals and logs as they are.
+        for name in ("file", "field", "message", "hint"):
+            text = getattr(self, name)
+            if _INVISIBLE.search(text):
+                object.__setattr__(self, name, visible(text))
 
     def location(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"

@@ -9,7 +9,7 @@ person can act on.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,30 +104,45 @@ class Validator:
             jsonschema_rs.validator_for(schema).is_valid if HAVE_RS else self._slow.is_valid
         )
 
-    def issues(self, design: Any) -> list[Issue]:
-        """Every violation in `design` (plain JSON data), or [] when it is valid."""
+    def issues(self, design: Any, limit: int | None = None) -> list[Issue]:
+        """Every violation in `design` (plain JSON data), or [] when it is valid.
+
+        With `limit`, the search stops once that many are found.
+        """
         if self._fast(design):
             return []
         out: dict[Issue, None] = {}  # jsonschema gives one `required` error per missing name, each naming all
         for error in self._slow.iter_errors(design):
-            out.update(dict.fromkeys(self._explain(error)))
+            for issue in self._explain(error):
+                out[issue] = None
+                if limit is not None and len(out) >= limit:
+                    return list(out)
         return list(out)
 
-    def _explain(self, error: jsonschema.ValidationError) -> list[Issue]:
+    def _explain(self, error: jsonschema.ValidationError) -> Iterator[Issue]:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            yield from self._unknown_keys(error)
+        else:
+            yield from self._explain_one(error)
+
+    def _unknown_keys(self, error: jsonschema.ValidationError) -> Iterator[Issue]:
+        """One issue per unknown key, made lazily: a mapping may hold thousands of them."""
+        path: Path = tuple(error.absolute_path)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = list(schema.get("properties", {}))
+        instance = error.instance
+        for key in instance if isinstance(instance, dict) else ():
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else "known fields: " + ", ".join(known)
+            yield Issue((*path, key), "schema-unknown-key", f"unknown field {_quote(key)}", hint, at_key=True)
+
+    def _explain_one(self, error: jsonschema.ValidationError) -> list[Issue]:
         path: Path = tuple(error.absolute_path)
         schema = error.schema if isinstance(error.schema, dict) else {}
         value = error.instance
         kind = error.validator
-        if kind == "additionalProperties" and isinstance(value, dict):
-            known = list(schema.get("properties", {}))
-            out = []
-            for key in value:
-                if key in known:
-                    continue
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean `{close[0]}`?" if close else "known fields: " + ", ".join(known)
-                out.append(Issue((*path, key), "schema-unknown-key", f"unknown field {_quote(key)}", hint, at_key=True))
-            return out
         if kind == "required" and isinstance(value, dict):
             out = []
             for name in error.validator_value:  # type: ignore[union-attr]
