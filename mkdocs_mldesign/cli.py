@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import __version__
 from .design import Checker, PageResult, default_id, read_inside
-from .frontmatter import decode
 from .lint import check_lint_settings, lint_design, lint_site
 from .problems import Problem
 from .report import Report, to_github, to_json, to_text
@@ -77,14 +76,11 @@ def _check_file(checker: Checker, path: Path, root: Path) -> PageResult:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    text, bad = decode(data, shown)
     # `path` may be relative while the docs folder from mkdocs.yml is absolute.
     src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
     if src_uri == ".." or src_uri.startswith("../"):
         raise UsageError(f"{shown} is outside the docs folder {_shown(root)}")
-    result = checker.check_source(text, src_uri=src_uri, file=shown, read_file=read, docs_prefix=prefix)
-    if bad is not None:
-        result.problems.insert(0, bad)
+    _, result = checker.check_bytes(data, src_uri=src_uri, file=shown, read_file=read, docs_prefix=prefix)
     return result
 
 

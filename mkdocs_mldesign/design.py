@@ -165,6 +165,31 @@ class Checker:
     def mentions_design(self, text: str) -> bool:
         return self._key_line.search(text) is not None
 
+    def check_bytes(
+        self,
+        data: bytes,
+        *,
+        src_uri: str,
+        file: str | None = None,
+        read_file: FileReader | None = None,
+        docs_prefix: str = "",
+    ) -> tuple[str, PageResult]:
+        """Decode a page's bytes and check it: the text (bad bytes replaced) and the result.
+
+        A page that is not valid UTF-8 is reported at the first bad byte; when its design
+        is still readable, the problem belongs to that design, so it shows on its page.
+        """
+        file = file or src_uri
+        text, bad_bytes = frontmatter.decode(data, file)
+        result = self.check_source(text, src_uri=src_uri, file=file, read_file=read_file, docs_prefix=docs_prefix)
+        if bad_bytes is not None:
+            if result.design is not None:
+                result.design.problems.insert(0, bad_bytes)
+                result.design.problems.sort(key=Problem.sort_key)
+            else:
+                result.problems.insert(0, bad_bytes)
+        return text, result
+
     def check_source(
         self,
         source: str,

@@ -15,6 +15,7 @@ import os
 import posixpath
 from dataclasses import dataclass
 from datetime import date
+from html import escape as escape_html
 from importlib import resources
 from types import SimpleNamespace
 from typing import Any
@@ -34,7 +35,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import lint as lint_rules
 from .badges import badge_svg
-from .design import Checker, Design, PageResult
+from .design import Checker, Design, PageResult, read_inside
 from .frontmatter import decode
 from .problems import Problem
 from .render import Content, Renderer, relations
@@ -99,14 +100,14 @@ class _Entry:
     """
 
     digest: str
-    text: str
-    bad_bytes: Problem | None
+    data: bytes
     shown: str
     result: PageResult
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _digest(data: bytes | str) -> str:
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 class MLDesignPlugin(BasePlugin[MLDesignConfig]):
@@ -153,7 +154,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             # mkdocs.yml changed under `serve`: what was checked before may now read otherwise.
             self._fingerprint = fingerprint
             for src_uri, entry in self._entries.items():
-                entry.result = self._check(src_uri, entry, config)
+                _, entry.result = self._check(src_uri, entry, config)
         return config
 
     def site_settings(self) -> Settings:
@@ -208,15 +209,15 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             data = file.content_bytes
         except OSError:
             return None  # MkDocs reports a missing file itself
-        shown = _shown(config, file)
-        text, bad_bytes = decode(data, shown)
-        digest = _digest(text)
+        digest = _digest(data)
         entry = self._entries.get(file.src_uri)
         # A page naming a design file is checked again every build: the file may have changed.
         if entry is None or entry.digest != digest or entry.result.design_file is not None:
-            entry = _Entry(digest, text, bad_bytes, shown, PageResult())
-            entry.result = self._check(file.src_uri, entry, config)
+            entry = _Entry(digest, data, _shown(config, file), PageResult())
+            text, entry.result = self._check(file.src_uri, entry, config)
             self._entries[file.src_uri] = entry
+        else:
+            text, _ = decode(data, entry.shown)
         for problem in entry.result.all_problems:
             if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
                 _warn(problem)
@@ -229,29 +230,32 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             return "\n" + entry.result.body
         return text
 
-    def _check(self, src_uri: str, entry: _Entry, config: MkDocsConfig) -> PageResult:
-        """Check one page's text with the core, and lint the design it holds."""
-        result = self.checker.check_source(
-            entry.text,
+    def _check(self, src_uri: str, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
+        """Check one page with the core, and lint the design it holds: its text and the result."""
+        text, result = self.checker.check_bytes(
+            entry.data,
             src_uri=src_uri,
             file=entry.shown,
-            read_file=lambda rel: _read_in_docs(config.docs_dir, rel),
+            read_file=lambda rel: read_inside(config.docs_dir, rel),
             docs_prefix=_docs_prefix(config),
         )
-        if entry.bad_bytes is not None:
-            result.problems.insert(0, entry.bad_bytes)
         if result.design is not None:
             result.design.problems.extend(
                 lint_rules.lint_design(result.design, self.template, self.settings, date.today())
             )
             result.design.problems.sort(key=Problem.sort_key)
-        return result
+        return text, result
 
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         entry = self._entries.get(page.file.src_uri)
         if entry is not None and entry.result.meta is not None:
             page.meta = dict(entry.result.meta)
+            title = page.meta.get("title")
+            if entry.result.design is not None and isinstance(title, str):
+                # Themes print a page's title as HTML (nav, toc, <title>); a design's title is
+                # data like the rest of its front matter, so it is escaped once here.
+                page.meta["title"] = escape_html(title)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -450,11 +454,6 @@ def _docs_prefix(config: MkDocsConfig) -> str:
     config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
     prefix = os.path.relpath(config.docs_dir, config_dir).replace(os.sep, "/")
     return "" if prefix == "." else prefix + "/"
-
-
-def _read_in_docs(docs_dir: str, rel: str) -> bytes:
-    with open(os.path.join(docs_dir, *rel.split("/")), "rb") as handle:
-        return handle.read()
 
 
 def _nav_mentions(nav: Any, path: str) -> bool:

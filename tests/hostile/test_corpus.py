@@ -263,11 +263,6 @@ def test_the_checks_for_script_can_fail() -> None:
     assert len(dom.dangers(block)) == 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MkDocs themes print a page's front-matter `title` as raw HTML in the nav, the toc and the footer "
-    "(Material: `md-ellipsis`), outside the design block; the page title is also the design's title",
-)
 def test_a_script_title_does_not_run_anywhere_on_the_page(built: Site) -> None:
     page = dom.parse(built.page("script-title.md"))
     scripts = [n for n in page.walk() if n.tag == "script" and "alert('title')" in n.all_text()]
@@ -285,10 +280,5 @@ def test_no_payload_ran_anywhere(built: Site, workspace: Workspace) -> None:
     assert (workspace.site / "canvas" / "script-id.html").is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the plugin reads design files with its own `_read_in_docs`, which follows a symbolic link out of the "
-    "docs folder; `design.read_inside(config.docs_dir, rel)` refuses it, as `mldesign check` now does",
-)
 def test_a_symlinked_design_file_is_not_published(built: Site) -> None:
     assert "Leaked from outside the docs" not in built.page("design-file-symlink.md")
