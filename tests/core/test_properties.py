@@ -13,14 +13,16 @@ from mkdocs_mldesign import frontmatter
 from mkdocs_mldesign.completeness import score_design
 from mkdocs_mldesign.design import Checker, PageResult
 from mkdocs_mldesign.problems import Problem
-from mkdocs_mldesign.schema import Section, load_template
+from mkdocs_mldesign.schema import Section, load_template, read_extension
 from mkdocs_mldesign.validation import Issue, Validator, field_path
 
 EXAMPLE = (Path(__file__).parents[2] / "example_site/docs/designs/face-verification.md").read_text("utf-8")
 EXAMPLE_LINES = EXAMPLE.split("\n")
 FRONT_MATTER_END = EXAMPLE_LINES.index("---", 1)
 
-TEMPLATE = load_template()
+# The example site's own template: the built-in one with Kera's extension schema, which the
+# mutation base (its face verification design) uses.
+TEMPLATE = load_template(read_extension(str(Path(__file__).parents[2] / "example_site/org-extension.yaml")))
 CHECKER = Checker(TEMPLATE)
 VALIDATOR = Validator(TEMPLATE)
 
