@@ -7,6 +7,7 @@ import os
 import posixpath
 import re
 import stat
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,12 +52,24 @@ def read_inside(root: str | os.PathLike[str], rel: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Located:
-    """The YAML text a design came from, to place problems in it on demand."""
+    """The YAML text a design came from, to place problems in it on demand.
+
+    The text is kept compressed (a quarter to a half of its size): it is read only to
+    place a problem, but a site keeps one for every design for as long as it builds.
+    """
 
     file: str
-    text: str
+    packed: bytes  # the text, UTF-8 and zlib-compressed; see `of` and `text`
     first_line: int
     root: Path  # where the design mapping sits in that YAML
+
+    @classmethod
+    def of(cls, file: str, text: str, first_line: int, root: Path) -> Located:
+        return cls(file, zlib.compress(text.encode("utf-8", "surrogatepass"), 1), first_line, root)
+
+    @property
+    def text(self) -> str:
+        return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
 
     def locate(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
         node = frontmatter.find_node(_compose(self.text), (*self.root, *path), key=at_key)
@@ -71,7 +84,7 @@ _compose_cache: dict[str, yaml.Node | None] = {}
 def _compose(text: str) -> yaml.Node | None:
     # Composed only when a page has a problem; a small cache serves all its problems.
     if text not in _compose_cache:
-        if len(_compose_cache) > 64:
+        if len(_compose_cache) > 8:
             _compose_cache.clear()
         _compose_cache[text] = frontmatter.compose(text)
     return _compose_cache[text]
@@ -239,7 +252,7 @@ class Checker:
         read_file: FileReader | None,
         docs_prefix: str,
     ) -> PageResult:
-        page_source = Located(file, block.text, block.first_line, (self.key,))
+        page_source = Located.of(file, block.text, block.first_line, (self.key,))
         raw = meta[self.key]
         if not isinstance(raw, str):
             return self._check_design(raw, meta, page_source, src_uri, file, block.body)
@@ -299,7 +312,7 @@ class Checker:
         value, problem = frontmatter.load(text, shown, 1)
         if problem is not None:
             return problem
-        return value, Located(shown, text, 1, ())
+        return value, Located.of(shown, text, 1, ())
 
     def _check_design(
         self, raw: Any, meta: dict[str, Any], located: Located, src_uri: str, file: str, body: str

@@ -377,12 +377,15 @@ def normalise(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[t
 
     Dates become ISO strings; keys that are numbers, booleans or dates become text;
     binary data and sets are dropped and reported. Call only on bounded data.
+    A plain dict or list that needs no change is returned as it is, not copied: the
+    data then shares its memory with the page's meta-data (neither is ever changed).
     """
     issues: list[tuple[tuple[str | int, ...], str]] = []
 
     def walk(node: Any, here: tuple[str | int, ...]) -> Any:
         if isinstance(node, dict):
             out: dict[str, Any] = {}
+            same = type(node) is dict
             for k, v in node.items():
                 key = key_name(k)
                 if key is None:
@@ -390,11 +393,14 @@ def normalise(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[t
                         issues.append((here, "a mapping key is a number too large to read; keys must be text"))
                     else:
                         issues.append((here, f"a mapping key is {_type_name(k)}; keys must be text"))
+                    same = False
                     continue
-                out[key] = walk(v, (*here, key))
-            return out
+                out[key] = walked = walk(v, (*here, key))
+                same = same and key is k and walked is v
+            return node if same else out
         if isinstance(node, list):
-            return [walk(v, (*here, i)) for i, v in enumerate(node)]
+            items = [walk(v, (*here, i)) for i, v in enumerate(node)]
+            return node if type(node) is list and all(a is b for a, b in zip(items, node, strict=True)) else items
         if isinstance(node, _JSON_SCALARS):
             if isinstance(node, float) and node != node:  # NaN: keep data comparable
                 return None

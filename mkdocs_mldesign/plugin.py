@@ -3,7 +3,8 @@
 Per page, `on_page_read_source` reads the file once and checks its design;
 `on_page_content` leaves a marker where the design goes. Everything that needs all
 designs (links between them, site-wide lint, the overview, badges, the export) is
-done once, late, in `on_env` and `on_post_build`.
+done once, late, in `on_env` and `on_post_build`. `on_env` renders each design once,
+its page and its canvas together, and keeps only what later events need.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import math
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape as escape_html
 from importlib import resources
@@ -95,12 +96,12 @@ class MLDesignConfig(base.Config):
 class _Entry:
     """What the plugin keeps of one page between events and, under `serve`, between builds.
 
-    The text is kept so that a change of the plugin's settings can re-check pages that
-    `serve --dirty` does not read again.
+    Not the page's text: when a change of the plugin's settings must re-check pages that
+    `serve --dirty` does not read again, `file` reads it again.
     """
 
     digest: str
-    data: bytes
+    file: File
     shown: str
     result: PageResult
 
@@ -116,7 +117,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}  # by src_uri; survives rebuilds under `serve`
         self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
-        self._views: dict[str, DesignView] = {}
+        self._heads: dict[str, DesignView] = {}  # by design id: the page's view without its sections
         self._overview_page: Page | None = None
         self._env: jinja2.Environment | None = None
         self._designs: list[Design] = []  # every design of the last build, for on_post_build
@@ -153,8 +154,14 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         if fingerprint != self._fingerprint:
             # mkdocs.yml changed under `serve`: what was checked before may now read otherwise.
             self._fingerprint = fingerprint
-            for src_uri, entry in self._entries.items():
-                _, entry.result = self._check(src_uri, entry, config)
+            for src_uri, entry in list(self._entries.items()):
+                try:
+                    data = entry.file.content_bytes
+                except OSError:
+                    del self._entries[src_uri]  # gone: MkDocs will not list it either
+                    continue
+                entry.digest = _digest(data)
+                _, entry.result = self._check(src_uri, data, entry, config)
         return config
 
     def site_settings(self) -> Settings:
@@ -189,7 +196,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         for gone in set(self._entries) - present:
             del self._entries[gone]
         self._pages.clear()
-        self._views.clear()
+        self._heads.clear()
         self._overview_page = None
         if self.overview_path and files.get_file_from_path(self.overview_path) is None:
             files.append(
@@ -213,10 +220,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         entry = self._entries.get(file.src_uri)
         # A page naming a design file is checked again every build: the file may have changed.
         if entry is None or entry.digest != digest or entry.result.design_file is not None:
-            entry = _Entry(digest, data, _shown(config, file), PageResult())
-            text, entry.result = self._check(file.src_uri, entry, config)
+            entry = _Entry(digest, file, _shown(config, file), PageResult())
+            text, entry.result = self._check(file.src_uri, data, entry, config)
             self._entries[file.src_uri] = entry
         else:
+            entry.file = file  # this build's File; it reads the same text
             text, _ = decode(data, entry.shown)
         for problem in entry.result.all_problems:
             if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
@@ -230,10 +238,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             return "\n" + entry.result.body
         return text
 
-    def _check(self, src_uri: str, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
+    def _check(self, src_uri: str, data: bytes, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
         """Check one page with the core, and lint the design it holds: its text and the result."""
         text, result = self.checker.check_bytes(
-            entry.data,
+            data,
             src_uri=src_uri,
             file=entry.shown,
             read_file=lambda rel: read_inside(config.docs_dir, rel),
@@ -281,15 +289,21 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         urls = {d.id: _page_url(files, d.src_uri) for d in designs}
         rel = relations(designs)
         by_id = {d.id: d for d in designs}
-        contents: dict[str, Content] = {}
+        # Each design is rendered once, its page and its canvas together; of its content
+        # only the summary the overview needs is kept, so memory does not grow with
+        # every design's HTML held until the end of the build.
+        summaries: dict[str, Content] = {}
         for design in designs:
             page = self._pages.get(design.src_uri)
             here = page.url if page is not None else urls.get(design.id) or ""
-            contents[design.id] = self.renderer.content(design, _link_resolver(files, design.src_uri))
-            view = self._view(design, contents[design.id], here, urls, rel, by_id)
-            self._views[design.id] = view
+            content = self.renderer.content(design, _link_resolver(files, design.src_uri))
+            summaries[design.id] = content.summary()
+            view = self._view(design, content, here, urls, rel, by_id)
             if page is not None and page.content is not None:
                 self._fill_page(page, view)
+            if self.config.canvas:
+                self._write_canvas(config, design, view)
+            self._heads[design.id] = replace(view, groups=(), checklist=(), gaps=())
         for src_uri, page in self._pages.items():
             entry = self._entries.get(src_uri)
             if entry is not None and entry.result.design is None and page.content is not None:
@@ -297,7 +311,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
                 page.content = page.content.replace(_SLOT, html, 1)
         if self._overview_page is not None and self._overview_page.content is not None:
-            self._fill_overview(self._overview_page, designs, urls, rel, by_id, contents)
+            self._fill_overview(self._overview_page, designs, urls, rel, by_id, summaries)
         self._designs = designs
         return env
 
@@ -341,6 +355,18 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         assert page.content is not None
         page.content = page.content.replace(_SLOT, html, 1)
         _extend_toc(page, view, self.config.placement)
+
+    def _write_canvas(self, config: MkDocsConfig, design: Design, view: DesignView) -> None:
+        """The one-page canvas, written as soon as the design is rendered (the site folder
+        was emptied before `on_env`); the links in `view` are the design page's."""
+        html = self._render(
+            "fragments/mldesign/canvas.html",
+            design=view,
+            css_url="../" + CSS,
+            page_url=get_relative_url(view_url(config, design.src_uri), "canvas/x.html"),
+            site_name=config.site_name,
+        )
+        _write(config.site_dir, f"canvas/{design.id}.html", html)
 
     def _fill_overview(
         self,
@@ -386,10 +412,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """Design pages get their view as `mldesign` (partials/mldesign/head.html uses it)."""
+        """Design pages get their view, without its sections, as `mldesign` (partials/mldesign/head.html uses it)."""
         entry = self._entries.get(page.file.src_uri)
         if entry is not None and entry.result.design is not None:
-            view = self._views.get(entry.result.design.id)
+            view = self._heads.get(entry.result.design.id)
             if view is not None:
                 context["mldesign"] = view  # type: ignore[typeddict-unknown-key]
         return context
@@ -403,21 +429,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             for d in designs:
                 _write(site, f"badges/{d.id}.svg", badge_svg("design", d.score.percent))
             _write(site, "badges/all.svg", badge_svg("designs", _mean_percent(designs)))
-        if self.config.canvas and self._env is not None:
-            css = "../" + CSS
-            for d in designs:
-                view = self._views.get(d.id)
-                if view is None:
-                    continue
-                page_url = get_relative_url(view_url(config, d.src_uri), "canvas/x.html")
-                html = self._render(
-                    "fragments/mldesign/canvas.html",
-                    design=view,
-                    css_url=css,
-                    page_url=page_url,
-                    site_name=config.site_name,
-                )
-                _write(site, f"canvas/{d.id}.html", html)
         if self.export_path:
             export = {"designs": [design_dict(d, url=view_url(config, d.src_uri)) for d in designs]}
             _write(site, self.export_path, json.dumps(export, indent=2, ensure_ascii=False))

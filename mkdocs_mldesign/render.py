@@ -44,6 +44,12 @@ _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _SEPARATOR = "MLDESIGNSEPARATOR7F3A"
 _SEPARATOR_HTML = f"<p>{_SEPARATOR}</p>"
 _SINGLE_PARAGRAPH = re.compile(r"^<p>((?:(?!<p>).)*)</p>$", re.DOTALL)
+#: Text that Markdown would only wrap in <p>: one line that starts with a letter and ends
+#: without white space, free of every character that can start Markdown or HTML syntax.
+#: Most of a design's prose is such text; it skips the converter (the same output, checked
+#: against it in tests/core/test_render_plain.py), which is most of a page's render time.
+_PROSE = r"[^\s\x00-\x1f\x7f-\x9f*_`\[\]!<>&\\#|~]"  # one character that is neither of those
+_PLAIN = re.compile(rf"[^\W\d_](?:(?:{_PROSE}| )*{_PROSE})?")
 
 
 def unsafe_url(url: str) -> bool:
@@ -94,8 +100,14 @@ class SafeMarkdown:
 
     def convert_many(self, texts: Sequence[str], resolver: LinkResolver | None = None) -> list[str]:
         """Convert several snippets in one pass; each keeps its own HTML."""
-        if not texts:
-            return []
+        out = [f"<p>{t}</p>" if _PLAIN.fullmatch(t) else "" for t in texts]
+        rest = [t for t, done in zip(texts, out, strict=True) if not done]
+        if rest:
+            converted = iter(self._convert_many(rest, resolver))
+            out = [done or next(converted) for done in out]
+        return out
+
+    def _convert_many(self, texts: Sequence[str], resolver: LinkResolver | None) -> list[str]:
         joined = "\n\n".join(f"{t}\n\n{_SEPARATOR}" for t in texts)
         parts = self.convert(joined, resolver).split(_SEPARATOR_HTML)
         if len(parts) == len(texts) + 1:
@@ -159,6 +171,14 @@ class Content:
     checklist: tuple[SectionView, ...]
     gaps: tuple[SectionView, ...]
 
+    def summary(self) -> Content:
+        """The checklist alone, without the sections' bodies: each section's state, title
+        and anchor, all an overview row needs. Much smaller than the content."""
+        checklist = tuple(
+            replace(s, fields=(), html=None, objectives=(), metrics=(), metric_notes_html=()) for s in self.checklist
+        )
+        return Content((), checklist, tuple(s for s in checklist if s.state in ("partial", "missing")))
+
 
 class Renderer:
     """Builds views for one site's template and settings."""
@@ -173,11 +193,12 @@ class Renderer:
     def content(self, design: Design, resolver: LinkResolver | None = None) -> Content:
         batch = _Batch()
         pending: list[Callable[[], SectionView]] = []
+        scored = {s.key: s for s in design.score.sections}  # the check scored the counted ones
         for section in self.template.sections:
             value = design.data.get(section.key)
             if value is None and not section.counts:
                 continue  # an optional section the author left out is not shown
-            score = score_section(section, value)
+            score = scored.get(section.key) or score_section(section, value)
             pending.append(self._section(section, value, score, batch))
         batch.run(self.md, resolver)
         sections = [build() for build in pending]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .schema import Template
+
+if TYPE_CHECKING:
+    import jsonschema
 
 try:
     import jsonschema_rs
@@ -98,11 +99,20 @@ class Validator:
 
     def __init__(self, template: Template) -> None:
         self.template = template
-        schema = template.schema
-        self._slow = jsonschema.Draft202012Validator(schema)
+        self._explainer: jsonschema.Draft202012Validator | None = None
         self._fast: Callable[[Any], bool] = (
-            jsonschema_rs.validator_for(schema).is_valid if HAVE_RS else self._slow.is_valid
+            jsonschema_rs.validator_for(template.schema).is_valid if HAVE_RS else self._slow.is_valid
         )
+
+    @property
+    def _slow(self) -> jsonschema.Draft202012Validator:
+        # Made on first need: `jsonschema` takes several MiB, which a site whose designs
+        # are all valid never has to pay.
+        if self._explainer is None:
+            import jsonschema
+
+            self._explainer = jsonschema.Draft202012Validator(self.template.schema)
+        return self._explainer
 
     def issues(self, design: Any, limit: int | None = None) -> list[Issue]:
         """Every violation in `design` (plain JSON data), or [] when it is valid.

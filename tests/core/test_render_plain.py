@@ -1,0 +1,44 @@
+"""Plain prose skips the Markdown converter: its HTML must be exactly the converter's."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from mkdocs_mldesign.render import _PLAIN, SafeMarkdown
+
+MD = SafeMarkdown()
+FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Letters and the characters that start Markdown or HTML syntax, at a line start or inside one.
+TRICKY = st.text(
+    alphabet=st.sampled_from(list("aZé1 .,:;-+=()'\"%/@$^{}?…\u00a0\t\n\r*_`[]!<>&\\#|~\x02\x03")),
+    max_size=24,
+)
+
+
+@FAST
+@given(TRICKY)
+@example("Foo bar.")
+@example("Foo bar  ")
+@example("Foo\n===")
+@example("A 1. b -- c --- d")
+@example("x\u2028y")
+def test_plain_text_gets_the_converters_html(text: str) -> None:
+    assert MD.convert_many([text]) == MD._convert_many([text], None)
+
+
+@FAST
+@given(st.lists(TRICKY, max_size=6))
+@example(["Z", "\t"])
+def test_a_batch_keeps_each_snippets_place(texts: list[str]) -> None:
+    # Plain snippets take the short path; the others are still converted together, in order.
+    out = MD.convert_many(texts)
+    rest = iter(MD._convert_many([t for t in texts if not _PLAIN.fullmatch(t)], None))
+    assert out == [MD._convert_many([t], None)[0] if _PLAIN.fullmatch(t) else next(rest) for t in texts]
+
+
+def test_prose_takes_the_short_path() -> None:
+    assert _PLAIN.fullmatch("Faces are matched on the device; nothing leaves it (99.5% of the time).")
+    for text in ("**bold**", "- item", "<b>x</b>", "a & b", "[x](y)", "line\nbreak", "x  ", "#1", "1. one"):
+        assert not _PLAIN.fullmatch(text), text
