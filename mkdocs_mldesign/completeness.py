@@ -42,7 +42,8 @@ def is_na(value: Any) -> bool:
     return isinstance(value, dict) and "na" in value
 
 
-def _lookup(mapping: Any, dotted: str) -> Any:
+def lookup(mapping: Any, dotted: str) -> Any:
+    """The value at a dotted field path (`training.access`), or None."""
     for part in dotted.split("."):
         if not isinstance(mapping, dict):
             return None
@@ -86,7 +87,7 @@ def counted_fields(section: Section, value: Any) -> tuple[str, ...]:
     if not section.fields:
         return (section.key,)
     if section.selector:
-        chosen = _lookup(value, section.selector)
+        chosen = lookup(value, section.selector)
         extra = section.choices.get(chosen, ()) if isinstance(chosen, str) else ()
         return (section.selector, *extra)
     return tuple(f.key for f in section.fields)
@@ -103,7 +104,7 @@ def score_section(section: Section, value: Any) -> SectionScore:
         ok = is_filled(value.get(section.single)) if section.single and isinstance(value, dict) else is_filled(value)
         filled = names if ok else ()
     else:
-        filled = tuple(n for n in names if is_filled(_lookup(value, n)))
+        filled = tuple(n for n in names if is_filled(lookup(value, n)))
     missing = tuple(n for n in names if n not in filled)
     score = Fraction(len(filled), len(names))
     state: State = "complete" if not missing else ("partial" if filled else "missing")

@@ -314,57 +314,35 @@ class Checker:
             return problem
         return value, Located.of(shown, text, 1, ())
 
+    def _unreadable(self, located: Located, rule: str, message: str, hint: str) -> PageResult:
+        """A page whose design cannot be checked at all, with the problem at its design key."""
+        line, column = located.locate(())
+        return PageResult(problems=[Problem(located.file, line, column, self.key, "error", rule, message, hint)])
+
     def _check_design(
         self, raw: Any, meta: dict[str, Any], located: Located, src_uri: str, file: str, body: str
     ) -> PageResult:
         if frontmatter.nesting_depth(raw) > frontmatter.MAX_NESTING:
-            line, column = located.locate(())
-            return PageResult(
-                problems=[
-                    Problem(
-                        located.file,
-                        line,
-                        column,
-                        self.key,
-                        "error",
-                        "yaml-too-deep",
-                        f"the design nests lists and mappings more than {frontmatter.MAX_NESTING} levels deep",
-                        "flatten the structure",
-                    )
-                ]
+            return self._unreadable(
+                located,
+                "yaml-too-deep",
+                f"the design nests lists and mappings more than {frontmatter.MAX_NESTING} levels deep",
+                "flatten the structure",
             )
         if frontmatter.expanded_size(raw) > frontmatter.MAX_EXPANDED_NODES:
-            line, column = located.locate(())
-            return PageResult(
-                problems=[
-                    Problem(
-                        located.file,
-                        line,
-                        column,
-                        self.key,
-                        "error",
-                        "yaml-alias-bomb",
-                        f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values through aliases",
-                        "write the design out without repeated `*alias` references",
-                    )
-                ]
+            return self._unreadable(
+                located,
+                "yaml-alias-bomb",
+                f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values through aliases",
+                "write the design out without repeated `*alias` references",
             )
         if not isinstance(raw, dict):
-            line, column = located.locate(())
             kind = "nothing" if raw is None else "a list" if isinstance(raw, list) else "a single value"
-            return PageResult(
-                problems=[
-                    Problem(
-                        located.file,
-                        line,
-                        column,
-                        self.key,
-                        "error",
-                        "schema-type",
-                        f"the design must be a mapping of its sections, found {kind}",
-                        "indent `status:`, `owners:` and the sections under this key, or give the path of a YAML file",
-                    )
-                ]
+            return self._unreadable(
+                located,
+                "schema-type",
+                f"the design must be a mapping of its sections, found {kind}",
+                "indent `status:`, `owners:` and the sections under this key, or give the path of a YAML file",
             )
         data, dropped = frontmatter.normalise(raw)
         issues = [

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .completeness import SectionScore, counted_fields, is_filled, is_na, score_section
+from .completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
 from .design import Design
 from .schema import Section, Template
 from .settings import Settings, StatusSpec
@@ -151,14 +151,6 @@ def _text_items(value: Any) -> list[str] | str | None:
     return str(value)
 
 
-def _lookup(mapping: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(mapping, dict):
-            return None
-        mapping = mapping.get(part)
-    return mapping
-
-
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -241,7 +233,7 @@ class Renderer:
             return self._objectives(base, value, batch)
         if section.fields:
             asked = set(counted_fields(section, value)) if section.counts else {f.key for f in section.fields}
-            slots = [(f, self._queue(_text_items(_lookup(value, f.key)), batch)) for f in section.fields]
+            slots = [(f, self._queue(_text_items(lookup(value, f.key)), batch)) for f in section.fields]
             return lambda: SectionView(
                 **base,
                 kind="fields",
