@@ -107,7 +107,9 @@ def handwritten_page(i: int, d: dict[str, object]) -> str:
     template = load_template()
     score = score_design(template, d)
     owners = ", ".join(d["owners"])  # type: ignore[arg-type]
-    out = [f"# Design {i}", ""]
+    # The same ordinary front matter as the plugin's page (its title): Material's templates
+    # do more work for every page whose meta is not empty, and that is not our machinery.
+    out = ["---", f"title: Design {i}", "---", "", f"# Design {i}", ""]
     out += [
         f"**Status:** {d['status']} · **{score.percent}% complete** · **Owners:** {owners} · "
         f"**Reviewers:** {', '.join(d.get('reviewers', []))} · **Version:** {d.get('version')} · "  # type: ignore[arg-type]
