@@ -14,17 +14,25 @@ from pathlib import Path
 EXAMPLE = Path(__file__).parents[2] / "example_site"
 
 
-def test_example_site_builds_strict_under_properdocs(tmp_path: Path) -> None:
+def copy_example(tmp_path: Path) -> Path:
     site = tmp_path / "example"
     shutil.copytree(EXAMPLE, site, ignore=shutil.ignore_patterns("site"))
-    out = subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(tmp_path / "out")],
+    return site
+
+
+def properdocs_build(site: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
         cwd=site,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def test_example_site_builds_strict_under_properdocs(tmp_path: Path) -> None:
+    out = properdocs_build(copy_example(tmp_path), tmp_path / "out")
     assert out.returncode == 0, out.stderr
     assert "WARNING" not in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
@@ -37,18 +45,10 @@ def test_example_site_builds_strict_under_properdocs(tmp_path: Path) -> None:
 
 
 def test_a_schema_problem_fails_a_strict_properdocs_build(tmp_path: Path) -> None:
-    site = tmp_path / "example"
-    shutil.copytree(EXAMPLE, site, ignore=shutil.ignore_patterns("site"))
+    site = copy_example(tmp_path)
     page = site / "docs/designs/no-show-prediction.md"
     page.write_text(page.read_text(encoding="utf-8").replace("status: draft", "status: drafty", 1), encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(tmp_path / "out")],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    out = properdocs_build(site, tmp_path / "out")
     assert out.returncode != 0
     assert "docs/designs/no-show-prediction.md:" in out.stderr
     assert "design.status: `drafty` is not an allowed value" in out.stderr
