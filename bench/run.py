@@ -29,7 +29,8 @@ from typing import Any
 
 import yaml
 
-from mkdocs_mldesign.reference import replace_between
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "docs" / "hooks"))
+from mldesign_docs import replace_between
 
 sys.path.insert(0, str(Path(__file__).parent))
 import generate

@@ -1,7 +1,8 @@
 """Completeness badges: small flat SVGs in the shields.io style, built without any network.
 
 Pure string work with no MkDocs import, so the command line and the plugin draw the
-same badge for the same number.
+same badge for the same number. The colour comes from the template's completeness
+bands (`Template.level`), the one source the pages and the stylesheet also follow.
 """
 
 from __future__ import annotations
@@ -24,26 +25,12 @@ _HEIGHT = 20
 _PADDING = 6  # px each side of a text
 _LABEL_COLOR = "#555"
 
-# Thresholds, highest first: a percentage gets the colour of the first threshold it reaches.
-# `assets/mldesign/mldesign.css` (`.mldesign-level--*`) and the `level` macro in
-# `partials/mldesign/macros.html` use the same bands: keep them in step.
-_COLORS: tuple[tuple[int, str], ...] = (
-    (100, "#44cc11"),  # brightgreen: every counted field is filled
-    (90, "#a4a61d"),  # yellowgreen
-    (70, "#dfb317"),  # yellow
-    (40, "#fe7d37"),  # orange
-    (0, "#e05d44"),  # red
-)
+#: The colour of a badge for a design that cannot be read.
+UNREADABLE_COLOR = "#9f9f9f"
 
 
 def _clamp(percent: int) -> int:
     return max(0, min(100, int(percent)))
-
-
-def badge_color(percent: int) -> str:
-    """The value colour of a badge for `percent`, red for little, bright green for 100."""
-    value = _clamp(percent)
-    return next(color for threshold, color in _COLORS if value >= threshold)
 
 
 def text_width(text: str) -> int:
@@ -59,11 +46,11 @@ def text_width(text: str) -> int:
     return round(total)
 
 
-def badge_svg(label: str, percent: int) -> str:
-    """A flat two-part badge: `label` on grey, `NN%` on a colour that follows the number."""
-    value = _clamp(percent)
-    shown = f"{value}%"
-    color = badge_color(value)
+def badge_svg(label: str, percent: int | None, color: str) -> str:
+    """A flat two-part badge: `label` on grey, `NN%` on `color` (the template's band for
+    the number); `percent` None says "unreadable"."""
+    shown = "unreadable" if percent is None else f"{_clamp(percent)}%"
+    color = color if percent is not None else UNREADABLE_COLOR
     label_text_w = max(text_width(label), 1)
     value_text_w = text_width(shown)
     label_w = label_text_w + 2 * _PADDING

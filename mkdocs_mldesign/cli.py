@@ -1,52 +1,91 @@
-"""The `mldesign` command: the same core as the plugin, without building a site."""
+"""The `mldesign` command: the same core as the plugin, without building a site.
+
+Run beside a `mkdocs.yml` (in the current folder, or the nearest parent of the path
+given), every command follows that site's settings, exactly as `mkdocs build` does;
+`-f` names another one.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .design import Checker, PageResult, default_id, read_inside
-from .lint import check_lint_settings, lint_design, lint_site
+from .design import PageResult, default_id, read_inside
+from .frontmatter import NotRegular, read_page
 from .problems import Problem
-from .report import Report, to_github, to_json, to_text
+from .report import to_github, to_json, to_text
 from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
-from .schema import SchemaError, Template, builtin_schema_text, load_template, read_extension
-from .settings import Settings, SettingsError
+from .settings import Settings
+from .site import Report, Site, SiteError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
 class UsageError(Exception):
     """A mistake in how the command was called; exits with status 2."""
 
 
-def _settings_from_config(config_file: Path) -> tuple[Path, Settings]:
-    """The docs folder and the mldesign plugin settings of a MkDocs site."""
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """What a command needs of a MkDocs site: where its pages are and how it checks them."""
+
+    config_file: Path
+    docs_dir: Path
+    settings: Settings
+    pages: tuple[Path, ...]  # every page MkDocs would build, as it lists them
+
+
+def find_config(start: Path) -> Path | None:
+    """The `mkdocs.yml` in `start` or the nearest folder above it."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+    return None
+
+
+def load_site(config_file: Path) -> SiteConfig:
+    """The docs folder, the pages and the mldesign settings of a MkDocs site."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import ConfigurationError, PluginError
+    from mkdocs.structure.files import get_files
 
     try:
         config = load_config(str(config_file))
     except ConfigurationError as exc:
-        raise UsageError(f"{config_file}: {exc}") from None
+        raise UsageError(f"{_shown(config_file)}: {exc}") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {config_file}: {exc.strerror or exc}") from None
-    docs_dir = Path(config.docs_dir)
+        raise UsageError(f"cannot read {_shown(config_file)}: {exc.strerror or exc}") from None
     plugin = config.plugins.get("mldesign")
-    if plugin is None:
-        return docs_dir, Settings()
-    from mkdocs.exceptions import PluginError
-
     try:
-        return docs_dir, plugin.site_settings()
+        settings = plugin.site_settings() if plugin is not None else Settings()
     except PluginError as exc:
-        raise UsageError(f"{config_file}: {exc}") from None
+        raise UsageError(f"{_shown(config_file)}: {exc}") from None
+    pages = tuple(
+        Path(f.abs_src_path)
+        for f in get_files(config).documentation_pages()
+        if f.abs_src_path is not None and not f.inclusion.is_excluded()
+    )
+    return SiteConfig(config_file, Path(config.docs_dir), settings, pages)
+
+
+def _site_for(args: argparse.Namespace, start: Path) -> SiteConfig | None:
+    if args.config_file is not None:
+        return load_site(Path(args.config_file))
+    found = find_config(start)
+    return load_site(found) if found is not None else None
 
 
 def _markdown_files(root: Path) -> Iterator[Path]:
@@ -64,144 +103,162 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _check_file(checker: Checker, path: Path, root: Path) -> PageResult:
+def _inside(path: Path, root: Path) -> bool:
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return rel != ".." and not rel.startswith(".." + os.sep)
+
+
+def _check_file(site: Site, path: Path, root: Path, today: date) -> PageResult:
     prefix = _shown(root)
     prefix = "" if prefix == "." else prefix.rstrip("/") + "/"
-
-    def read(rel: str) -> bytes:
-        return read_inside(root, rel)
-
     shown = _shown(path)
+    src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
     try:
-        data = path.read_bytes()
+        data, _ = read_page(path)
+    except NotRegular:
+        problem = Problem(shown, 0, 0, "", "error", "page-unreadable", "not a regular file", "a page must be a file")
+        return PageResult(problems=[problem], src_uri=src_uri, file=shown)
     except OSError as exc:
         raise UsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    # `path` may be relative while the docs folder from mkdocs.yml is absolute.
-    src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
-    if src_uri == ".." or src_uri.startswith("../"):
-        raise UsageError(f"{shown} is outside the docs folder {_shown(root)}")
-    _, result = checker.check_bytes(data, src_uri=src_uri, file=shown, read_file=read, docs_prefix=prefix)
+    _, result = site.check_page(
+        data,
+        src_uri=src_uri,
+        file=shown,
+        read_file=lambda rel: read_inside(root, rel),
+        docs_prefix=prefix,
+        today=today,
+    )
     return result
 
 
 def check_paths(
-    checker: Checker,
+    site: Site,
     targets: Sequence[tuple[Path, Path]],
     *,
-    settings: Settings | None = None,
     today: date | None = None,
-    context: Sequence[Path] = (),
+    context: Sequence[tuple[Path, Path]] = (),
 ) -> Report:
-    """Check every Markdown file under each (path, docs root) pair.
+    """Check each (page or folder of pages, docs root) pair, each page once however
+    often it is named.
 
-    With `settings`, the lint rules run as well (`today` defaults to the current date):
-    the single-design rules on every design checked, the site rules (ids, links) over
-    all of them together. The designs in the `context` folders that are not among the
-    targets take part in the site rules, so a link to them is not reported as broken,
-    but their own problems are not reported.
+    The `context` pages (the rest of the site) take part in the rules across designs,
+    so a link to them is not reported as broken, but their own problems are not
+    reported.
     """
-    results: list[PageResult] = []
-    checked: set[Path] = set()
-    for target, root in targets:
-        files = [target] if target.is_file() else list(_markdown_files(target))
-        for path in files:
-            checked.add(path.resolve())
-            results.append(_check_file(checker, path, root))
-    report = Report.from_results(results)
-    if settings is None:
-        return report
-    others = []
-    for root in context:
-        for path in _markdown_files(root):
-            if path.resolve() not in checked:
-                checked.add(path.resolve())
-                if (design := _check_file(checker, path, root).design) is not None:
-                    others.append(design)
     day = today or date.today()
-    for design in report.designs:
-        design.problems.extend(lint_design(design, checker.template, settings, day))
-        design.problems.sort(key=Problem.sort_key)
-    lint_site([*report.designs, *others], settings)
-    return report
+    seen: set[str] = set()
+
+    def checked(pairs: Sequence[tuple[Path, Path]]) -> list[PageResult]:
+        out = []
+        for given, root in pairs:
+            for path in _markdown_files(given) if given.is_dir() else [given]:
+                real = os.path.realpath(path)
+                if real not in seen:
+                    seen.add(real)
+                    out.append(_check_file(site, path, root, day))
+        return out
+
+    results = checked(targets)
+    return site.check_site(results, context=checked(context))
 
 
-def _template(settings: Settings) -> Template:
-    extension = read_extension(settings.extension_schema) if settings.extension_schema else None
-    return load_template(extension, list(settings.status_names))
+def _targets(
+    args: argparse.Namespace, config: SiteConfig | None
+) -> tuple[list[tuple[Path, Path]], list[tuple[Path, Path]]]:
+    """The pages to check, each with its docs folder, and the rest of the site."""
+    if config is not None:
+        site_pages = [(p, config.docs_dir) for p in config.pages]
+        if not args.paths:
+            return site_pages, []
+    targets: list[tuple[Path, Path]] = []
+    for given in map(Path, args.paths):
+        if not given.exists() and not given.is_symlink():
+            raise UsageError(f"no such file or folder: {given}")
+        if config is not None:
+            if not _inside(given, config.docs_dir):
+                raise UsageError(
+                    f"{given} is outside the docs folder {_shown(config.docs_dir)} of {_shown(config.config_file)}, "
+                    "so the site does not build it"
+                )
+            if given.is_dir():
+                targets.extend((p, config.docs_dir) for p in config.pages if _inside(p, given))
+            else:
+                targets.append((given, config.docs_dir))
+        else:
+            root = given if given.is_dir() else given.parent
+            files = list(_markdown_files(given)) if given.is_dir() else [given]
+            targets.extend((p, root) for p in files)
+    if config is not None:
+        return targets, site_pages
+    roots = dict.fromkeys(root for _, root in targets)
+    return targets, [(p, root) for root in roots for p in _markdown_files(root)]
 
 
-def _checker(settings: Settings) -> Checker:
-    return Checker(_template(settings), key=settings.key)
+def _site(settings: Settings) -> Site:
+    try:
+        return Site.load(settings)
+    except SiteError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    config_file = args.config_file
-    if config_file is None and not args.paths and Path("mkdocs.yml").is_file():
-        config_file = "mkdocs.yml"
-    if config_file is not None:
-        docs_dir, settings = _settings_from_config(Path(config_file))
-        targets = [(Path(p), docs_dir) for p in args.paths] or [(docs_dir, docs_dir)]
-    else:
-        if not args.paths:
-            raise UsageError("give the Markdown files or folders to check, or -f mkdocs.yml")
-        settings = Settings(key=args.key)
-        targets = [(Path(p), Path(p) if Path(p).is_dir() else Path(p).parent) for p in args.paths]
-    for target, _ in targets:
-        if not target.exists():
-            raise UsageError(f"no such file or folder: {target}")
-    try:
-        check_lint_settings(settings.lint)
-        checker = _checker(settings)
-    except (SchemaError, SettingsError) as exc:
-        raise UsageError(str(exc)) from None
-    # The site rules (ids, links) see every design under the docs folder, or, without a
-    # site, under the folders given and the folders of the files given.
-    context = list(dict.fromkeys(root for _, root in targets))
-    report = check_paths(checker, targets, settings=settings, today=date.today(), context=context)
+    start = Path(args.paths[0]) if args.paths else Path.cwd()
+    config = _site_for(args, start)
+    if (
+        config is not None
+        and args.config_file is None
+        and not all(_inside(Path(p), config.docs_dir) for p in args.paths)
+    ):
+        config = None  # a mkdocs.yml found above pages it does not build is not their site
+    if config is None and not args.paths:
+        raise UsageError("give the Markdown files or folders to check, or run beside a mkdocs.yml (or -f mkdocs.yml)")
+    settings = config.settings if config is not None else Settings(key=args.key)
+    site = _site(settings)
+    targets, context = _targets(args, config)
+    report = check_paths(site, targets, today=date.today(), context=context)
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
     print(render(report))
     return EXIT_PROBLEMS if report.count("error") else EXIT_OK
-
-
-def _site_settings(args: argparse.Namespace) -> Settings:
-    """The settings of the site named by `-f`, or the defaults.
-
-    Unlike `check`, `new` does not pick up ./mkdocs.yml by itself: a new site often
-    has no docs folder yet, which MkDocs refuses to load.
-    """
-    if args.config_file is None:
-        return Settings(key=args.key)
-    return _settings_from_config(Path(args.config_file))[1]
 
 
 def _default_owner() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unassigned"
 
 
+def _text_argument(name: str, value: str) -> str:
+    """An argument as text, refused when it holds bytes that are not UTF-8 or a line break."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{name} holds bytes that are not UTF-8 text") from None
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        raise UsageError(f"{name} must be one line of text, without control characters")
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{name} must not be empty")
+    return value
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     page = Path(args.path)
     if page.suffix not in (".md", ".markdown"):
         raise UsageError(f"{page} is not a Markdown page; give a path ending in .md")
-    settings = _site_settings(args)
-    try:
-        template = _template(settings)
-    except SchemaError as exc:
-        raise UsageError(str(exc)) from None
-    status = args.status or template.statuses[0]
+    title = _text_argument("--title", args.title)
+    owners = tuple(_text_argument("--owner", o) for o in (args.owners or [_default_owner()]))
+    config = _site_for(args, page.parent if page.parent.exists() else Path.cwd())
+    settings = config.settings if config is not None else Settings(key=args.key)
+    site = _site(settings)
+    template = site.template
+    status = _text_argument("--status", args.status) if args.status else template.statuses[0]
     if status not in template.statuses:
         raise UsageError(f"`{status}` is not a status of this site; use one of: {', '.join(template.statuses)}")
-    ident = args.id or default_id(page.as_posix())
-    pattern = template.schema["properties"].get("id", {}).get("pattern")
-    if isinstance(pattern, str) and not re.search(pattern, ident):
+    ident = _text_argument("--id", args.id) if args.id is not None else default_id(page.as_posix())
+    if not site.checker.usable_id(ident):
         raise UsageError(
             f"`{ident}` cannot be an id; use letters, digits, '.', '_' and '-', starting with a letter or digit"
+            + (" (it is reserved)" if ident in template.reserved_ids else "")
         )
-    if not args.title.strip():
-        raise UsageError("--title must not be empty")
-    owners = tuple(o for o in (args.owners or [_default_owner()]) if o.strip())
-    if not owners:
-        raise UsageError("--owner must not be empty")
-    new = NewDesign(args.title.strip(), ident, status, owners, date.today())
+    new = NewDesign(title, ident, status, owners, date.today())
     files: list[tuple[Path, str]] = []
     if args.yaml:
         name = design_file_name(page)
@@ -224,7 +281,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    text = builtin_schema_text()
+    config = _site_for(args, Path.cwd())
+    site = _site(config.settings if config is not None else Settings())
+    text = json.dumps(site.template.schema, indent=2, ensure_ascii=False) + "\n"
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -235,18 +294,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _config_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        metavar="MKDOCS_YML",
+        help=f"{what} (default: the mkdocs.yml of the current folder or the nearest one above)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="mldesign", description="Check and scaffold ML design documents.")
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="check designs and report problems and completeness")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="Markdown files or folders (searched recursively)")
     check.add_argument(
-        "-f", "--config-file", metavar="MKDOCS_YML", help="check this site's docs with its plugin settings"
+        "paths", nargs="*", metavar="PATH", help="Markdown files or folders (searched recursively; default: the site)"
     )
+    _config_option(check, "check with this site's settings")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
-    check.add_argument("--key", default="design", help="front-matter key holding the design (default: design)")
+    check.add_argument(
+        "--key", default="design", help="front-matter key holding the design, outside a site (default: design)"
+    )
     check.set_defaults(run=cmd_check)
 
     new = sub.add_parser(
@@ -265,14 +335,15 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--yaml", action="store_true", help="write the design to <name>.design.yaml next to the page, for editors"
     )
+    _config_option(new, "follow this site's key, statuses and extension schema")
     new.add_argument(
-        "-f", "--config-file", metavar="MKDOCS_YML", help="follow this site's key, statuses and extension schema"
+        "--key", default="design", help="front-matter key holding the design, outside a site (default: design)"
     )
-    new.add_argument("--key", default="design", help="front-matter key holding the design (default: design)")
     new.set_defaults(run=cmd_new)
 
-    schema = sub.add_parser("schema", help="print the design JSON Schema")
+    schema = sub.add_parser("schema", help="print the design JSON Schema, with the site's extension and statuses")
     schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead")
+    _config_option(schema, "the schema of this site")
     schema.set_defaults(run=cmd_schema)
     return top
 

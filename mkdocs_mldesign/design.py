@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import stat
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,16 +17,22 @@ from . import frontmatter
 from .completeness import DesignScore, score_design
 from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
-from .validation import Issue, Path, Validator, field_path
+from .validation import Issue, Path, Validator, field_path, pattern_matches
 
 #: Reads a file given its path relative to the docs folder; raises OSError when it cannot.
 FileReader = Callable[[str], bytes]
 
-_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
-#: The ids the built-in schema accepts; the only ones used to name files and anchors.
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: A design file larger than this is refused (the front matter's own limit).
+MAX_DESIGN_FILE_BYTES = frontmatter.MAX_FRONT_MATTER_BYTES
+#: Past this many characters of a page's body, its first heading is not looked for.
+_HEADING_SCAN = 64 * 1024
+#: A heading longer than this is not taken as a title.
+_MAX_TITLE = 1000
 #: `C:`, `C:/x`, `C:\x`: absolute on Windows, so outside the docs folder everywhere.
 _DRIVE = re.compile(r"^[A-Za-z]:")
+#: What an id must also be, whatever the schema says, since it names files in the built
+#: site (`badges/<id>.svg`, `canvas/<id>.html`): one path segment, no dot segment.
+_FILE_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class OutsideFolder(OSError):
@@ -44,10 +49,7 @@ def read_inside(root: str | os.PathLike[str], rel: str) -> bytes:
     target = os.path.realpath(os.path.join(base, *rel.split("/")))
     if os.path.commonpath([base, target]) != base:
         raise OutsideFolder(f"{rel} resolves to a file outside {root}")
-    if not stat.S_ISREG(os.stat(target).st_mode):  # a device or a pipe could be read without end
-        raise IsADirectoryError(f"{rel} is not a regular file")
-    with open(target, "rb") as handle:
-        return handle.read()
+    return frontmatter.read_regular(target, MAX_DESIGN_FILE_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +74,18 @@ class Located:
         return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
 
     def locate(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
-        node = frontmatter.find_node(_compose(self.text), (*self.root, *path), key=at_key)
+        node = self.node(path, at_key=at_key)
         if node is None:
             return self.first_line, 1
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+    def node(self, path: Path, *, at_key: bool = False) -> yaml.Node | None:
+        """The YAML node at `path` inside the design (its parent when absent)."""
+        return frontmatter.find_node(_compose(self.text), (*self.root, *path), key=at_key)
+
+    def path_of(self, note: frontmatter.Note) -> tuple[Path, bool] | None:
+        """Where a loader's note is: its path from the YAML's top and whether it is a key."""
+        return frontmatter.path_at(_compose(self.text), note.line, note.column)
 
 
 _compose_cache: dict[str, yaml.Node | None] = {}
@@ -90,9 +100,12 @@ def _compose(text: str) -> yaml.Node | None:
     return _compose_cache[text]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class Design:
     """A readable design: its data, its score and the problems found in it."""
+
+    def __repr__(self) -> str:  # short: a design's data can be large
+        return f"Design({self.file!r}, id={self.id!r}, problems={len(self.problems)})"
 
     src_uri: str  # the page, relative to the docs folder
     file: str  # the page as shown in messages
@@ -132,7 +145,7 @@ class Design:
         )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class PageResult:
     """What checking one page found: a design (or None) and problems about the page itself.
 
@@ -140,6 +153,9 @@ class PageResult:
     front matter itself (None when it could not be read), so the plugin need not parse
     the page again. `design_file` is the docs-relative path of a `design: <file>`
     the page names, whose changes the page's own text does not show.
+
+    A page that holds a design that cannot be read (`unreadable`) keeps its `id` and
+    `title` so that every view can still list it, with its problems.
     """
 
     design: Design | None = None
@@ -147,6 +163,11 @@ class PageResult:
     meta: dict[str, Any] | None = None
     body: str | None = None
     design_file: str | None = None
+    unreadable: bool = False
+    src_uri: str = ""
+    file: str = ""
+    id: str = ""
+    title: str = ""
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -154,6 +175,13 @@ class PageResult:
         if self.design is not None:
             found.extend(self.design.problems)
         return sorted(found, key=Problem.sort_key)
+
+    def __repr__(self) -> str:
+        return f"PageResult({self.file!r}, design={self.design!r}, problems={len(self.problems)})"
+
+    @property
+    def is_design(self) -> bool:
+        return self.design is not None or self.unreadable
 
 
 def default_id(src_uri: str) -> str:
@@ -166,6 +194,20 @@ def default_id(src_uri: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-._") or "design"
 
 
+def first_heading(body: str) -> str | None:
+    """The text of the page's first `# ` heading, without closing `#`s; None when there is none.
+
+    Line by line with string methods: a pattern over the body can take cubic time on a
+    long heading of spaces.
+    """
+    for line in body[:_HEADING_SCAN].split("\n"):
+        if line.startswith("#") and line[1:2] in (" ", "\t"):
+            text = line[1:].strip().rstrip("#").rstrip()
+            if text and len(text) <= _MAX_TITLE:
+                return text
+    return None
+
+
 class Checker:
     """Checks pages against one template; compiled once, used for every page."""
 
@@ -173,10 +215,22 @@ class Checker:
         self.template = template
         self.key = key
         self.validator = Validator(template)
-        self._key_line = re.compile(rf"^(?:{re.escape(key)}|['\"]{re.escape(key)}['\"])[ \t]*:", re.MULTILINE)
+        pattern = template.id_pattern
+        self._id_ok: Callable[[str], bool] = (
+            (lambda ident: pattern_matches(pattern, ident)) if pattern else (lambda ident: True)
+        )
+        self._sections = frozenset(s.key for s in template.sections)
+        name = re.escape(key)
+        self._key_pattern = re.compile(rf"(?:^|[{{,?])[ \t]*(?:{name}|'{name}'|\"{name}\")[ \t]*:", re.MULTILINE)
 
-    def mentions_design(self, text: str) -> bool:
-        return self._key_line.search(text) is not None
+    def usable_id(self, ident: Any) -> bool:
+        """Whether `ident` can be a design's id: the schema's pattern, one safe file name, not reserved."""
+        return (
+            isinstance(ident, str)
+            and _FILE_SAFE.fullmatch(ident) is not None
+            and self._id_ok(ident)
+            and ident not in self.template.reserved_ids
+        )
 
     def check_bytes(
         self,
@@ -212,36 +266,94 @@ class Checker:
         read_file: FileReader | None = None,
         docs_prefix: str = "",
     ) -> PageResult:
-        """Check a page's whole text. Pages without the design key give an empty result."""
+        """Check a page's whole text. A page that is not a design gives an empty result,
+        or warnings when it looks like a design that lost its key."""
         file = file or src_uri
         block = frontmatter.split(source)
         if block is None:
-            if frontmatter.is_unclosed(source) and self.mentions_design(source[:65536]):
-                return PageResult(
-                    problems=[
-                        Problem(
-                            file,
-                            1,
-                            1,
-                            "",
-                            "error",
-                            "frontmatter-unclosed",
-                            "the front matter opened with `---` is never closed",
-                            "end it with a line holding only `---`",
-                        )
-                    ]
+            if frontmatter.is_unclosed(source) and self._mentions_key(source[:65536]):
+                problem = Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    "error",
+                    "frontmatter-unclosed",
+                    "the front matter opened with `---` is never closed",
+                    "end it with a line holding only `---`",
                 )
+                return self._unreadable_page([problem], src_uri, file, source)
             return PageResult()
-        if not self.mentions_design(block.text):
+        loaded = frontmatter.load_noting(block.text, file, block.first_line)
+        if loaded.problem is not None:
+            if not self._mentions_key(block.text):
+                return PageResult()  # another page's broken front matter: MkDocs' business
+            result = self._unreadable_page([loaded.problem], src_uri, file, block.body)
+            result.body = block.body
+            return result
+        meta = loaded.data
+        if not isinstance(meta, dict):
             return PageResult()
-        meta, problem = frontmatter.load(block.text, file, block.first_line)
-        if problem is not None:
-            return PageResult(problems=[problem], body=block.body)
-        if not isinstance(meta, dict) or self.key not in meta:
-            return PageResult()
-        result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix)
+        if self.key not in meta:
+            return PageResult(problems=self._lost_key(meta, block, file))
+        page_source = Located.of(file, block.text, block.first_line, ())
+        result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix, page_source, loaded.notes)
         result.meta, result.body = meta, block.body
+        result.src_uri, result.file = src_uri, file
+        if result.design is None:
+            result.unreadable = True
+            result.id = self._given_id(None, src_uri)
+            result.title = _title(meta, block.body, result.id)
         return result
+
+    def _mentions_key(self, text: str) -> bool:
+        """Whether front matter that cannot be parsed has the design key as a key (in block
+        or flow style, quoted or not): it is then a broken design, not another page's."""
+        return self._key_pattern.search(text) is not None
+
+    def _unreadable_page(self, problems: list[Problem], src_uri: str, file: str, body: str) -> PageResult:
+        ident = default_id(src_uri)
+        return PageResult(
+            problems=problems, unreadable=True, src_uri=src_uri, file=file, id=ident, title=first_heading(body) or ident
+        )
+
+    def _lost_key(self, meta: dict[Any, Any], block: frontmatter.FrontMatter, file: str) -> list[Problem]:
+        """Warnings for a page that looks like a design but has no design key."""
+        located = Located.of(file, block.text, block.first_line, ())
+        keys = [k for k in meta if isinstance(k, str)]
+        for k in keys:
+            if k != self.key and (k.strip().lower() == self.key.lower() or _close(k, self.key)):
+                line, column = located.locate((k,), at_key=True)
+                return [
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        k,
+                        "warning",
+                        "design-key",
+                        f"the front matter has `{k}`, not `{self.key}`, so the page is not read as a design",
+                        f"did you mean `{self.key}`? rename the key",
+                    )
+                ]
+        sections = [k for k in keys if k in self._sections]
+        if len(sections) >= 2:
+            line, column = located.locate((sections[0],), at_key=True)
+            shown = ", ".join(f"`{k}`" for k in sections[:4]) + (", …" if len(sections) > 4 else "")
+            return [
+                Problem(
+                    file,
+                    line,
+                    column,
+                    sections[0],
+                    "warning",
+                    "design-key",
+                    f"the front matter has design sections ({shown}) outside a `{self.key}:` key, "
+                    "so the page is not read as a design",
+                    f"indent them, with `status:` and `owners:`, under `{self.key}:`",
+                )
+            ]
+        return []
 
     def _check_page(
         self,
@@ -251,20 +363,54 @@ class Checker:
         file: str,
         read_file: FileReader | None,
         docs_prefix: str,
+        page_source: Located,
+        notes: list[frontmatter.Note],
     ) -> PageResult:
-        page_source = Located.of(file, block.text, block.first_line, (self.key,))
+        design_source = Located.of(file, block.text, block.first_line, (self.key,))
         raw = meta[self.key]
+        page_notes = self._place_notes(notes, design_source)
         if not isinstance(raw, str):
-            return self._check_design(raw, meta, page_source, src_uri, file, block.body)
+            result = self._check_design(raw, meta, design_source, src_uri, file, block.body, page_notes)
+            return result
         design_file = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), raw.strip().replace("\\", "/")))
         loaded = self._load_design_file(raw, src_uri, file, read_file, docs_prefix, page_source)
         if isinstance(loaded, Problem):
-            result = PageResult(problems=[loaded])
+            result = PageResult(problems=[loaded, *page_notes.outside])
         else:
-            value, located = loaded
-            result = self._check_design(value, meta, located, src_uri, file, block.body)
+            value, located, file_notes = loaded
+            placed = self._place_notes(file_notes, located)
+            placed.outside.extend(page_notes.outside)
+            result = self._check_design(value, meta, located, src_uri, file, block.body, placed)
         result.design_file = design_file
         return result
+
+    def _place_notes(self, notes: list[frontmatter.Note], located: Located) -> _Notes:
+        """The loader's notes as problems: those inside the design by their path there,
+        the others (a repeated `title`, say) as problems of the page."""
+        placed = _Notes()
+        root = located.root
+        for note in notes:
+            where = located.path_of(note)
+            path, at_key = where if where is not None else ((), False)
+            inside = path[: len(root)] == root
+            field = field_path(path[len(root) :], self.key) if inside else field_path(path, "")
+            problem = Problem(
+                located.file,
+                note.line + located.first_line,
+                note.column + 1,
+                field,
+                note.severity,
+                note.rule,
+                note.message,
+                note.hint_at(located.first_line),
+            )
+            if at_key and note.rule == "yaml-number":
+                continue  # a key: it becomes text anyway (`0x1F` is the key `31`), reported if unknown
+            if inside and where is not None:
+                placed.inside[(path[len(root) :], at_key)] = problem
+            else:
+                placed.outside.append(problem)
+        return placed
 
     def _load_design_file(
         self,
@@ -274,14 +420,19 @@ class Checker:
         read_file: FileReader | None,
         docs_prefix: str,
         page: Located,
-    ) -> tuple[Any, Located] | Problem:
+    ) -> tuple[Any, Located, list[frontmatter.Note]] | Problem:
         def refuse(message: str, hint: str) -> Problem:
-            line, column = page.locate((), at_key=False)
+            line, column = page.locate((self.key,), at_key=False)
             return Problem(file, line, column, self.key, "error", "design-file", message, hint)
 
-        # `\` separates folders on Windows, where the plugin may run: read it as `/`
-        # everywhere, so `..\..\x` is refused on every system, not only on one.
+        # `\\` separates folders on Windows, where the plugin may run: read it as `/`
+        # everywhere, so `..\\..\\x` is refused on every system, not only on one.
         given = ref.strip().replace("\\", "/")
+        if given == "":
+            return refuse(
+                f"`{self.key}` is empty",
+                "indent the design's fields under it, or give the path of a YAML file that holds them",
+            )
         outside = (
             f"the design file `{frontmatter._short(ref, 60)}` lies outside the docs folder",
             "give a path relative to this page that stays inside the docs folder",
@@ -292,7 +443,7 @@ class Checker:
                 "give a path relative to this page, on one line",
             )
         target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), given))
-        if given == "" or posixpath.isabs(given) or _DRIVE.match(given) or target == ".." or target.startswith("../"):
+        if posixpath.isabs(given) or _DRIVE.match(given) or target == ".." or target.startswith("../"):
             return refuse(*outside)
         if read_file is None:
             return refuse("a design file cannot be read here", "write the design in the front matter")
@@ -300,88 +451,179 @@ class Checker:
             data = read_file(target)
         except OutsideFolder:
             return refuse(*outside)
+        except frontmatter.TooLarge:
+            return refuse(
+                f"the design file `{target}` is larger than {MAX_DESIGN_FILE_BYTES:,} bytes",
+                "move long prose into the page body",
+            )
         except (OSError, ValueError):
             return refuse(
-                f"the design file `{target}` cannot be read",
+                f"the design file `{target}` cannot be read: it is missing, a folder or not a regular file",
                 "check the path, which is relative to this page",
             )
         shown = f"{docs_prefix}{target}"
         text, bad_bytes = frontmatter.decode(data, shown)
         if bad_bytes is not None:
             return bad_bytes
-        value, problem = frontmatter.load(text, shown, 1)
-        if problem is not None:
-            return problem
-        return value, Located.of(shown, text, 1, ())
+        loaded = frontmatter.load_noting(text, shown, 1)
+        if loaded.problem is not None:
+            return loaded.problem
+        return loaded.data, Located.of(shown, text, 1, ()), loaded.notes
 
     def _unreadable(self, located: Located, rule: str, message: str, hint: str) -> PageResult:
         """A page whose design cannot be checked at all, with the problem at its design key."""
         line, column = located.locate(())
         return PageResult(problems=[Problem(located.file, line, column, self.key, "error", rule, message, hint)])
 
+    def _given_id(self, data: dict[str, Any] | None, src_uri: str) -> str:
+        given = data.get("id") if data is not None else None
+        return given if isinstance(given, str) and self.usable_id(given) else default_id(src_uri)
+
     def _check_design(
-        self, raw: Any, meta: dict[str, Any], located: Located, src_uri: str, file: str, body: str
+        self,
+        raw: Any,
+        meta: dict[str, Any],
+        located: Located,
+        src_uri: str,
+        file: str,
+        body: str,
+        notes: _Notes,
     ) -> PageResult:
         if frontmatter.nesting_depth(raw) > frontmatter.MAX_NESTING:
-            return self._unreadable(
+            result = self._unreadable(
                 located,
                 "yaml-too-deep",
                 f"the design nests lists and mappings more than {frontmatter.MAX_NESTING} levels deep",
                 "flatten the structure",
             )
+            result.problems.extend(notes.outside)
+            return result
         if frontmatter.expanded_size(raw) > frontmatter.MAX_EXPANDED_NODES:
-            return self._unreadable(
+            aliased = frontmatter.has_aliases(raw)
+            result = self._unreadable(
                 located,
-                "yaml-alias-bomb",
-                f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values through aliases",
-                "write the design out without repeated `*alias` references",
+                "yaml-alias-bomb" if aliased else "yaml-too-large",
+                f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values"
+                + (" through aliases" if aliased else ""),
+                "write the design out without repeated `*alias` references"
+                if aliased
+                else "a design needs far fewer values; split it, or move long lists into the page body",
             )
+            result.problems.extend(notes.outside)
+            return result
         if not isinstance(raw, dict):
             kind = "nothing" if raw is None else "a list" if isinstance(raw, list) else "a single value"
-            return self._unreadable(
+            result = self._unreadable(
                 located,
                 "schema-type",
                 f"the design must be a mapping of its sections, found {kind}",
                 "indent `status:`, `owners:` and the sections under this key, or give the path of a YAML file",
             )
+            result.problems.extend(notes.outside)
+            return result
         data, dropped = frontmatter.normalise(raw)
         issues = [
             Issue(path, "yaml-type", reason, "write plain text, numbers, lists or mappings") for path, reason in dropped
         ]
-        reported = {i.path for i in issues}
+        # A value the loader already reported as wrong is not reported again by the schema.
+        reported = {i.path for i in issues} | {path for (path, _), p in notes.inside.items() if p.severity == "error"}
         if len(issues) <= MAX_PROBLEMS:
             found = self.validator.issues(data, limit=MAX_PROBLEMS + 1 + len(reported))
             issues.extend(i for i in found if i.path not in reported)
 
-        title_meta, tags_meta = meta.get("title"), meta.get("tags")
-        # An id names files in the built site (badges/<id>.svg, canvas/<id>.html): one the
-        # schema refuses (`../../x`, `a/b`, ...) is reported above and never used.
-        given = data.get("id")
-        ident = given if isinstance(given, str) and _SAFE_ID.fullmatch(given) else default_id(src_uri)
-        title = title_meta if isinstance(title_meta, str) and title_meta.strip() else None
-        if title is None:
-            heading = _HEADING.search(body)
-            title = heading.group(1) if heading else ident
+        ident = self._given_id(data, src_uri)
+        tags_meta = meta.get("tags")
         tags = [str(t) for t in tags_meta if isinstance(t, str | int | float)] if isinstance(tags_meta, list) else []
         design = Design(
             src_uri=src_uri,
             file=file,
             id=ident,
-            title=title,
+            title=_title(meta, body, ident),
             tags=tags,
             data=data,
             score=score_design(self.template, data),
             source=located,
             key=self.key,
         )
-        for issue in issues[:MAX_PROBLEMS]:
-            design.problems.append(
-                design.problem(issue.path, issue.rule, issue.message, issue.hint, at_key=issue.at_key)
+        given = data.get("id")
+        if isinstance(given, str) and given in self.template.reserved_ids:
+            issues.append(
+                Issue(
+                    ("id",),
+                    "schema-format",
+                    f"the id `{given}` is reserved for the site's own files",
+                    f"choose another id; the design is shown as `{ident}` until then",
+                )
             )
+        for issue in issues[:MAX_PROBLEMS]:
+            design.problems.append(self._problem(design, issue))
         if len(issues) > MAX_PROBLEMS:
             design.problems.append(too_many(design))
+        design.problems.extend(notes.inside.values())
         design.problems.sort(key=Problem.sort_key)
-        return PageResult(design=design)
+        return PageResult(design=design, problems=notes.outside)
+
+    def _problem(self, design: Design, issue: Issue) -> Problem:
+        """A schema issue located in the design; a value YAML read as another type than it
+        looks (`yes`, `2.10`) is said to be one."""
+        if issue.rule in ("schema-type", "schema-enum") and issue.expected:
+            node = design.source.node(issue.path)
+            if isinstance(node, yaml.ScalarNode) and not node.style and node.tag != "tag:yaml.org,2002:str":
+                value = lookup_path(design.data, issue.path)
+                read_as = _read_as(value)
+                if read_as:
+                    shown = frontmatter._short(node.value)
+                    if issue.rule == "schema-enum":
+                        message = f"YAML reads the unquoted `{shown}` as {read_as}, which is not an allowed value"
+                        hint = issue.hint
+                    else:
+                        message = (
+                            f"YAML reads the unquoted `{shown}` as {read_as}, but this field takes {issue.expected}"
+                        )
+                        hint = f'put it in quotes ("{shown}") to keep it as text'
+                    return design.problem(issue.path, "yaml-coerced", message, hint)
+        return design.problem(issue.path, issue.rule, issue.message, issue.hint, at_key=issue.at_key)
+
+
+@dataclass(slots=True)
+class _Notes:
+    inside: dict[tuple[Path, bool], Problem] = field(default_factory=dict)
+    outside: list[Problem] = field(default_factory=list)
+
+
+def _close(name: str, key: str) -> bool:
+    """A likely slip of the key (`desing`, `desgin`, `designs`), not another word (`designer`)."""
+    import difflib
+
+    if abs(len(name) - len(key)) > 1 or len(name) < 4:
+        return False
+    return difflib.SequenceMatcher(None, name.lower(), key.lower()).ratio() >= 0.8
+
+
+def _title(meta: dict[str, Any], body: str, ident: str) -> str:
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title
+    return first_heading(body) or ident
+
+
+def _read_as(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return ""
+
+
+def lookup_path(data: Any, path: Path) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def too_many(design: Design, severity: Severity = "error", rule: str = TOO_MANY) -> Problem:

@@ -10,15 +10,17 @@ alias bomb, a date object or anything a tag constructed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from .problems import Problem
+from .problems import Problem, Severity
 
 try:  # PyYAML's libyaml binding is several times faster; the pure parser is a fallback.
     from yaml import CSafeLoader as _BaseLoader
@@ -35,7 +37,8 @@ MAX_NESTING = 64
 MAX_INT_BITS = 1024
 
 # The same delimiters MkDocs accepts (mkdocs/utils/meta.py), so we see what it sees.
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+# The closing line may also end the file without a newline.
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.DOTALL)
 _OPENING = re.compile(r"^-{3}[ \t]*\n")
 
 
@@ -47,14 +50,6 @@ class FrontMatter:
     text: str
     first_line: int
     body: str
-
-
-class YAMLProblem(Exception):
-    """Raised inside the loader; carries a located problem out of PyYAML."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def split(source: str) -> FrontMatter | None:
@@ -97,54 +92,122 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _make_loader(file: str, first_line: int) -> type[Any]:
-    class StrictLoader(_BaseLoader):
-        """Safe loading that also refuses duplicate keys."""
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the loader noticed and read past, at a place in the YAML text (0-based):
+    a repeated key, a value that could not be read, or one that YAML read otherwise than it
+    looks. `located` turns it into a problem once the field's path is known."""
 
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+    line: int
+    column: int
+    rule: str
+    message: str
+    hint: str
+    severity: Severity = "error"
+    at_key: bool = False
+    ref_line: int = -1  # another line the hint names, as `{line}` (0-based, like `line`)
+
+    def hint_at(self, first_line: int) -> str:
+        return self.hint.replace("{line}", str(self.ref_line + first_line))
+
+
+@dataclass(slots=True)
+class Loaded:
+    """What loading YAML gave: the data, or the problem that stopped it, and the notes."""
+
+    data: Any = None
+    problem: Problem | None = None
+    notes: list[Note] = field(default_factory=list)
+
+
+#: Plain scalars YAML 1.1 reads as booleans besides true and false.
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_LOST_ZEROS = re.compile(r"[0-9]*\.[0-9]*0")  # 2.10, 1.50: the number drops the last zero
+_OTHER_BASE = re.compile(r"[-+]?(0[0-7]+|0o[0-7]+|0x[0-9a-fA-F]+|0b[01]+|[0-9][0-9_]*(:[0-5]?[0-9])+)")
+
+
+def _make_loader(notes: list[Note]) -> type[Any]:
+    class StrictLoader(_BaseLoader):
+        """Safe loading that notes repeated keys, values that cannot be read and values
+        YAML reads otherwise than they look, and reads on past each of them."""
+
+        def note(self, node: yaml.Node, rule: str, message: str, hint: str, **kw: Any) -> None:
+            if len(notes) <= MAX_NOTES:
+                notes.append(Note(node.start_mark.line, node.start_mark.column, rule, message, hint, **kw))
+
+        def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
             if isinstance(node, yaml.MappingNode):
                 seen: dict[Any, yaml.Node] = {}
                 for key_node, _ in node.value:
-                    if key_node.tag == "tag:yaml.org,2002:merge":
+                    if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
                         continue
-                    if isinstance(key_node, yaml.ScalarNode):
-                        key = (key_node.tag, key_node.value)
-                        if key in seen:
-                            first = seen[key].start_mark.line + first_line
-                            raise YAMLProblem(
-                                _at(
-                                    file,
-                                    first_line,
-                                    key_node.start_mark,
-                                    "yaml-duplicate-key",
-                                    f"the key `{_short(key_node.value)}` appears twice in this mapping",
-                                    f"it was first given on line {first}; keep one of them",
-                                )
-                            )
-                        seen[key] = key_node
-            return super().construct_mapping(node, deep=deep)
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        first = seen[key].start_mark
+                        self.note(
+                            key_node,
+                            "yaml-duplicate-key",
+                            f"the key `{_short(key_node.value)}` appears twice in this mapping; the second one wins",
+                            "it was first given on line {line}; keep one of them",
+                            at_key=True,
+                            ref_line=first.line,
+                        )
+                    seen[key] = key_node
+            return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
 
         def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             try:
-                return super().construct_object(node, deep=deep)
+                value = super().construct_object(node, deep=deep)
             except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
-                # PyYAML's own constructors raise these for `2024-02-30`, `!!int abc`, ...
+                # PyYAML's own constructors raise these for `2026-02-30`, `!!int abc`, ...
+                text = node.value if isinstance(node.value, str) else None
+                shown = f"`{_short(text)}`" if text is not None else "this value"
+                if node.tag == "tag:yaml.org,2002:timestamp":
+                    self.note(node, "yaml-value", f"{shown} is not a real date", "write a date that exists, YYYY-MM-DD")
+                    return text
                 kind = _TAG_WORDS.get(node.tag, f"`{_short(node.tag.replace('tag:yaml.org,2002:', '!!'), 60)}`")
-                shown = _short(node.value) if isinstance(node.value, str) else "this value"
-                raise YAMLProblem(
-                    _at(
-                        file,
-                        first_line,
-                        node.start_mark,
-                        "yaml-value",
-                        f"`{shown}` cannot be read as {kind}",
-                        "correct the value, or quote it to keep it as text",
-                    )
-                ) from None
+                self.note(
+                    node,
+                    "yaml-value",
+                    f"{shown} cannot be read as {kind}",
+                    "correct it, or quote it to keep it as text",
+                )
+                return None
+            if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: libyaml says "", PyYAML None
+                self._look_twice(node, value)
+            return value
+
+        def _look_twice(self, node: yaml.ScalarNode, value: Any) -> None:
+            """Note a plain number that YAML reads as another value than it looks."""
+            text = node.value
+            if isinstance(value, float) and len(text) < 40 and _LOST_ZEROS.fullmatch(text) and str(value) != text:
+                self.note(
+                    node,
+                    "yaml-number",
+                    f"YAML reads the unquoted `{_short(text)}` as the number {value}, dropping its last zero",
+                    f'put it in quotes ("{_short(text)}") to keep it as written',
+                    severity="warning",
+                )
+            elif (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and value.bit_length() <= MAX_INT_BITS  # larger ones are refused later, as too large
+                and _OTHER_BASE.fullmatch(text)
+            ):
+                self.note(
+                    node,
+                    "yaml-number",
+                    f"YAML reads the unquoted `{_short(text)}` as the number {value}",
+                    f'put it in quotes ("{_short(text)}") to keep it as written',
+                    severity="warning",
+                )
 
     StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)  # type: ignore[type-var]
     return StrictLoader
 
+
+#: Notes kept per document: past this, the rest are not worth the time to locate.
+MAX_NOTES = 100
 
 _TAG_WORDS = {
     "tag:yaml.org,2002:timestamp": "a date",
@@ -177,69 +240,75 @@ def load(text: str, file: str, first_line: int = 1) -> tuple[Any, Problem | None
     """Parse YAML safely; return the data or the located reason it cannot be read.
 
     `first_line` is the file line on which `text` starts, so marks point into the file.
+    What `load_noting` notes and reads past is left out: use it to have those too.
     """
+    loaded = load_noting(text, file, first_line)
+    return loaded.data, loaded.problem
+
+
+def load_noting(text: str, file: str, first_line: int = 1) -> Loaded:
+    """Parse YAML safely: the data, or the located problem that stops it, and the notes
+    of everything read past (repeated keys, impossible dates, numbers YAML changes)."""
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_FRONT_MATTER_BYTES:
-        return None, Problem(
-            file,
-            first_line,
-            1,
-            "",
-            "error",
-            "yaml-too-large",
-            f"the YAML is {size:,} bytes, more than the {MAX_FRONT_MATTER_BYTES:,}-byte limit",
-            "move long prose into the page body",
+        return Loaded(
+            problem=Problem(
+                file,
+                first_line,
+                1,
+                "",
+                "error",
+                "yaml-too-large",
+                f"the YAML is {size:,} bytes, more than the {MAX_FRONT_MATTER_BYTES:,}-byte limit",
+                "move long prose into the page body",
+            )
         )
+    notes: list[Note] = []
     try:
-        return yaml.load(text, Loader=_make_loader(file, first_line)), None
-    except YAMLProblem as exc:
-        return None, exc.problem
+        return Loaded(yaml.load(text, Loader=_make_loader(notes)), None, notes)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         tag = re.search(r"tag '([^']*)'", exc.problem or "")
         if tag is None:  # e.g. a list used as a mapping key
-            context = f" {exc.context}" if exc.context else ""
-            return None, _at(
+            return Loaded(
+                problem=_at(
+                    file,
+                    first_line,
+                    mark,
+                    "yaml-syntax",
+                    "a list or a mapping is used as a key",
+                    "keys must be plain text; quote the key if it is meant as text",
+                )
+            )
+        shown = _short(tag.group(1).replace("tag:yaml.org,2002:", "!!"), 60)
+        return Loaded(
+            problem=_at(
                 file,
                 first_line,
                 mark,
-                "yaml-syntax",
-                f"invalid YAML: {(exc.problem or 'a value cannot be read').strip()}{context}",
-                "use plain text for keys and remove explicit `!!` tags",
+                "yaml-tag",
+                f"the tag `{shown}` is not allowed in front matter",
+                "remove the tag; only plain YAML values (text, numbers, lists, mappings, dates) are read",
             )
-        shown = _short(tag.group(1).replace("tag:yaml.org,2002:", "!!"), 60)
-        return None, _at(
-            file,
-            first_line,
-            mark,
-            "yaml-tag",
-            f"the tag `{shown}` is not allowed in front matter",
-            "remove the tag; only plain YAML values (text, numbers, lists, mappings, dates) are read",
         )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        problem = (exc.problem or "invalid YAML").strip()
         if _tab_at(text, mark):
-            return None, _at(
-                file,
-                first_line,
-                mark,
-                "yaml-tab",
-                "a tab character is used for indentation",
-                "YAML indents with spaces only; replace the tab with spaces",
+            return Loaded(
+                problem=_at(
+                    file,
+                    first_line,
+                    mark,
+                    "yaml-tab",
+                    "a tab character is used for indentation",
+                    "YAML indents with spaces only; replace the tab with spaces",
+                )
             )
-        context = f" {exc.context}" if exc.context else ""
+        message, hint = _syntax_words(exc.problem or "", exc.context or "")
         start = exc.context_mark
         if start is not None and mark is not None and start.line != mark.line:
-            context += f" that starts on line {start.line + first_line}, column {start.column + 1}"
-        return None, _at(
-            file,
-            first_line,
-            mark,
-            "yaml-syntax",
-            f"invalid YAML: {problem}{context}",
-            "check the indentation and quoting around this point",
-        )
+            message += f" (in what starts on line {start.line + first_line}, column {start.column + 1})"
+        return Loaded(problem=_at(file, first_line, mark, "yaml-syntax", message, hint))
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         where: Any = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
         position = getattr(exc, "position", None)  # a ReaderError has no mark, only the offset
@@ -247,35 +316,191 @@ def load(text: str, file: str, first_line: int = 1) -> tuple[Any, Problem | None
             where = _Mark(text.count("\n", 0, position), position - (text.rfind("\n", 0, position) + 1))
         character = getattr(exc, "character", None)
         shown = f" (U+{character:04X})" if isinstance(character, int) else ""
-        return None, _at(
-            file,
-            first_line,
-            where,
-            "yaml-syntax",
-            f"invalid YAML: the text holds a character YAML cannot read{shown}",
-            "remove control characters from the front matter",
+        return Loaded(
+            problem=_at(
+                file,
+                first_line,
+                where,
+                "yaml-syntax",
+                f"the text holds a character YAML cannot read{shown}",
+                "remove control characters from the front matter",
+            )
         )
     except RecursionError:
-        return None, _at(
-            file,
-            first_line,
-            None,
-            "yaml-syntax",
-            "the YAML is nested too deeply to read",
-            "flatten the structure",
+        return Loaded(
+            problem=_at(
+                file, first_line, None, "yaml-syntax", "the YAML is nested too deeply to read", "flatten the structure"
+            )
         )
+
+
+#: PyYAML's account of a syntax error, by a phrase of it, in the words of this project.
+_SYNTAX: tuple[tuple[str, str, str], ...] = (
+    (
+        "mapping values are not allowed",
+        "a `: ` inside a value starts a mapping where none can begin",
+        "put the value in quotes, or move it to its own indented line",
+    ),
+    (
+        "could not find expected ':'",
+        "this line is neither `key: value` nor a list item",
+        "add the `:` after the key, or quote the text if it belongs to the line above",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "this list item is not lined up with the items before it",
+        "start every item of a list at the same column",
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from the keys around it",
+        "line it up with the other keys of the same mapping, or indent it under the key it belongs to",
+    ),
+    (
+        "did not find expected key",
+        "this line is indented differently from the keys around it",
+        "line it up with the other keys of the same mapping, or quote a value that starts with a quote",
+    ),
+    ("found undefined alias", "an `*alias` names no `&anchor`", "define the anchor first, or quote the text"),
+    ("found duplicate anchor", "an `&anchor` is defined twice", "give each anchor its own name"),
+    (
+        "found unknown escape character",
+        "a backslash in double quotes starts an escape YAML does not know",
+        "write `\\\\` for a backslash, or use single quotes",
+    ),
+    ("found unexpected end of stream", "a quote is opened and never closed", "close the quote"),
+    (
+        "expected ',' or ']'",
+        "a `[` list is not closed where it should be",
+        "close it with `]`, or quote a value that starts with `[`",
+    ),
+    (
+        "expected ',' or '}'",
+        "a `{` mapping is not closed where it should be",
+        "close it with `}`, or quote a value that starts with `{`",
+    ),
+    (
+        "that cannot start any token",
+        "a plain value cannot start with this character",
+        "put the value in quotes",
+    ),
+    (
+        "expected alphabetic or numeric character",
+        "`*` and `&` must be followed by a name",
+        "put the value in quotes if it is meant as text",
+    ),
+    (
+        "expected a comment or a line break",
+        "only an indentation number, `+`, `-` or a comment may follow `|` or `>`",
+        "move the text to the next line, indented",
+    ),
+    (
+        "expected a single document",
+        "the front matter holds more than one YAML document",
+        "remove the `---` or `...` line inside the front matter",
+    ),
+    (
+        "expected the node content",
+        "a value is missing or cannot start here",
+        "check the indentation and quoting around this point",
+    ),
+    (
+        "found a tab character",
+        "a tab character is used where YAML expects spaces",
+        "YAML indents with spaces only; replace the tab with spaces",
+    ),
+)
+
+
+def _syntax_words(problem: str, context: str) -> tuple[str, str]:
+    """Our message and hint for a YAML syntax error; PyYAML's wording never reaches users."""
+    for phrase, message, hint in _SYNTAX:
+        if phrase in problem or phrase in context:
+            return f"invalid YAML: {message}", hint
+    return "invalid YAML: the text cannot be read at this point", "check the indentation and quoting around this point"
 
 
 def _tab_at(text: str, mark: Any) -> bool:
     """Whether the parser stopped on a tab in the indentation (a common paste accident)."""
     if mark is None:
         return False
-    lines = text.split("\n")
-    if mark.line >= len(lines):
-        return False
-    line = lines[mark.line]
+    start = 0
+    for _ in range(mark.line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return False
+    end = text.find("\n", start)
+    line = text[start : end if end != -1 else len(text)]
     indent = line[: len(line) - len(line.lstrip(" \t"))]
     return "\t" in indent or line[mark.column : mark.column + 1] == "\t"
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file, reading no more than `limit` and one byte.
+
+    A pipe, a device or a folder is refused before it is opened, so neither a FIFO nor
+    `/dev/zero` can hang or fill memory; a file larger than `limit` raises `TooLarge`
+    after `limit + 1` bytes, whatever its size.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegular(f"{os.fspath(path)} is not a regular file")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the look
+            raise NotRegular(f"{os.fspath(path)} is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{os.fspath(path)} is larger than {limit:,} bytes")
+    return data
+
+
+#: A page is read whole up to this size; past it, only its start, which holds the front
+#: matter (itself limited to `MAX_FRONT_MATTER_BYTES`).
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+
+def read_page(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
+    """A page's bytes and whether they are all of it; a larger page gives its start, cut
+    at a line end. Refuses what is not a regular file (`NotRegular`)."""
+    try:
+        return read_regular(path, MAX_PAGE_BYTES), True
+    except TooLarge:
+        with open(path, "rb") as handle:
+            start = handle.read(MAX_FRONT_MATTER_BYTES + 64 * 1024)
+        return start[: start.rfind(b"\n") + 1], False
+
+
+class NotRegular(OSError):
+    """A path that names a pipe, a device, a socket or a folder, not a file."""
+
+
+class TooLarge(OSError):
+    """A file larger than the limit it is read with."""
+
+
+def path_at(root: yaml.Node | None, line: int, column: int) -> tuple[tuple[str | int, ...], bool] | None:
+    """The path of the node that starts at `line`, `column` (0-based) and whether it is a
+    key, or None when no node starts there."""
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node, here = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                name = _scalar_key(key_node)
+                if name is None:
+                    continue
+                if (key_node.start_mark.line, key_node.start_mark.column) == (line, column):
+                    return (*here, name), True
+                stack.append((value_node, (*here, name)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*here, i)) for i, item in enumerate(node.value))
+        if (node.start_mark.line, node.start_mark.column) == (line, column) and isinstance(node, yaml.ScalarNode):
+            return here, False
+    return None
 
 
 # --- bounding and normalising --------------------------------------------------------
@@ -310,6 +535,25 @@ def expanded_size(value: Any, limit: int = MAX_EXPANDED_NODES) -> int:
         return total
 
     return size(value)
+
+
+def has_aliases(value: Any, limit: int = MAX_EXPANDED_NODES) -> bool:
+    """Whether `value` is large only through aliases: counting every container once,
+    it holds no more than `limit` values (a plain list of 100,000 items does not)."""
+    seen: set[int] = set()
+    stack = [value]
+    total = 0
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        children = list(node.values()) if isinstance(node, dict) else node
+        total += 1 + len(children)
+        if total > limit:
+            return False
+        stack.extend(children)
+    return True
 
 
 def nesting_depth(value: Any, limit: int = MAX_NESTING) -> int:

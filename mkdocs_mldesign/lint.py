@@ -26,7 +26,7 @@ a section marked `na` counts as answered, as it does for completeness.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -110,7 +110,7 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "design",
         "A design whose status demands completeness was `updated` (or, lacking that, `created`) "
-        "within `stale_after_days`; a design with neither date counts as stale.",
+        "within `stale_after_days`. A design with neither date is not judged.",
         "A design nobody has looked at for a long time probably no longer describes the system.",
     ),
     Rule(
@@ -403,7 +403,7 @@ def _complete_status(ctx: _Context) -> Iterator[Finding]:
         if section is None:
             continue
         if section.fields or section.selector:
-            titles = [_field_title(ctx.template, gap.key, name) for name in gap.missing]
+            titles = [_field_label(ctx.template, gap.key, name) for name in gap.missing]
             gaps.append(f"{section.title} ({', '.join(titles)})")
         else:
             gaps.append(section.title)
@@ -414,10 +414,11 @@ def _complete_status(ctx: _Context) -> Iterator[Finding]:
     )
 
 
-def _field_title(template: Template, section_key: str, name: str) -> str:
+def _field_label(template: Template, section_key: str, name: str) -> str:
+    """A field's title, with its parent's where two fields share one ("Training data: Access")."""
     section = template.section(section_key)
     found = section.field(name) if section else None
-    return found.title if found else name
+    return found.label if found else name
 
 
 def _parse_date(value: Any) -> date | None:
@@ -435,16 +436,8 @@ def _stale(ctx: _Context) -> Iterator[Finding]:
     if spec is None or not spec.requires_complete:
         return
     key = "updated" if ctx.data.get("updated") is not None else "created"
-    raw = ctx.data.get(key)
-    changed = _parse_date(raw)
-    if raw is None:
-        yield Finding(
-            ("updated",),
-            f"the design is `{status}` but has no `updated` date, so nobody can tell how current it is",
-            f"add `updated: {ctx.today.isoformat()}` once you have checked that it still holds",
-        )
-        return
-    if changed is None:  # not a real date; the schema or a reader will say so
+    changed = _parse_date(ctx.data.get(key))
+    if changed is None:  # no date to judge by, or not a real one (the schema says so)
         return
     age = (ctx.today - changed).days
     limit = ctx.settings.stale_after_days
@@ -527,7 +520,7 @@ class _Edge:
     index: int
 
 
-def lint_site(designs: Sequence[Design], settings: Settings) -> list[Problem]:
+def lint_site(designs: Sequence[Design], settings: Settings, *, known_ids: Iterable[str] = ()) -> list[Problem]:
     """Check ids and links across every design of a site.
 
     Each problem is appended to the `problems` of the design it is reported on (which
@@ -536,7 +529,8 @@ def lint_site(designs: Sequence[Design], settings: Settings) -> list[Problem]:
     build to the next (`mkdocs serve`) never shows them twice, nor after their cause
     is gone. The designs are taken in the order of their `src_uri`, whatever order they
     are given in: "the first" design with an id, or in a cycle, is the first in that
-    order.
+    order. `known_ids` are the ids of designs that cannot be read: a link to one of
+    them is not broken (the design itself is reported).
     """
     for design in designs:
         design.problems[:] = [p for p in design.problems if p.rule not in SITE_RULE_IDS]
@@ -573,12 +567,13 @@ def lint_site(designs: Sequence[Design], settings: Settings) -> list[Problem]:
             )
 
     known = sorted(first)
+    unreadable = frozenset(known_ids)
     for design in ordered:
         for field in LINK_FIELDS:
             for index, target in _links(design, field):
                 if full(design):
                     break
-                if target not in first:
+                if target not in first and target not in unreadable:
                     report(
                         design,
                         "link-exists",
@@ -659,18 +654,3 @@ def _cycles(first: Mapping[str, Design]) -> Iterator[tuple[tuple[str, ...], _Edg
                 following = members[1] if len(members) > 1 else members[0]
                 link = next(e for e in edges[members[0]] if e.target == following)
                 yield (*members, members[0]), link
-
-
-# --- docs -------------------------------------------------------------------------------
-
-
-def rules_markdown() -> str:
-    """The table of every rule, as the docs show it."""
-    lines = [
-        "| Rule | Default | Scope | What it checks | Why |",
-        "|---|---|---|---|---|",
-    ]
-    for r in RULES:
-        cells = [f"`{r.id}`", r.severity, r.scope, r.summary, r.rationale]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import posixpath
 from dataclasses import dataclass, replace
@@ -36,15 +35,14 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import lint as lint_rules
 from .badges import badge_svg
-from .design import Checker, Design, PageResult, read_inside
-from .frontmatter import decode
+from .design import Design, PageResult, read_inside
+from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
 from .problems import Problem
 from .render import Content, Renderer, relations
-from .report import design_dict
-from .schema import SchemaError, build_template, builtin_schema, check_schema, merge_extension, read_extension
-from .schema import with_statuses as schema_with_statuses
+from .report import FORMAT_VERSION, design_dict, unreadable_dict
 from .settings import Settings, SettingsError, parse_statuses
-from .views import DesignView, LinkView, MatrixColumn, OverviewView
+from .site import Report, Site, SiteError
+from .views import DesignView, LinkView, MatrixColumn, OverviewView, UnreadableView
 
 log = get_plugin_logger(__name__)
 
@@ -120,7 +118,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._heads: dict[str, DesignView] = {}  # by design id: the page's view without its sections
         self._overview_page: Page | None = None
         self._env: jinja2.Environment | None = None
-        self._designs: list[Design] = []  # every design of the last build, for on_post_build
+        self._report = Report()  # the verdict of the last build, for on_post_build
         self._fingerprint = ""  # of the settings and schema the entries were checked with
 
     # --- configuration ------------------------------------------------------------
@@ -129,8 +127,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         """Defined so MkDocs keeps one plugin instance, and its cache, for a whole `serve`."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.settings, self.template = self._load(config)
-        self.checker = Checker(self.template, key=self.settings.key)
+        try:
+            self.site = Site.load(self.site_settings())
+        except SiteError as exc:
+            raise PluginError(f"mldesign: {exc}") from None
+        self.settings, self.template = self.site.settings, self.site.template
         self.renderer = Renderer(self.template, self.settings)
         self.overview_path = _path_option(self.config.overview, "designs/index.md")
         if self.overview_path and not self.overview_path.endswith(".md"):
@@ -138,6 +139,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 f"mldesign: `overview` must be a Markdown path such as designs/index.md, not {self.overview_path!r}"
             )
         self.export_path = _path_option(self.config.export, "designs.json")
+        _alias_search(config)
         # Appended, never prepended: a user's custom_dir must keep winning.
         if TEMPLATES_DIR not in config.theme.dirs:
             config.theme.dirs.append(TEMPLATES_DIR)
@@ -156,7 +158,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             self._fingerprint = fingerprint
             for src_uri, entry in list(self._entries.items()):
                 try:
-                    data = entry.file.content_bytes
+                    data = _read(entry.file)
                 except OSError:
                     del self._entries[src_uri]  # gone: MkDocs will not list it either
                     continue
@@ -175,18 +177,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 stale_after_days=self.config.stale_after_days,
             )
         except SettingsError as exc:
-            raise PluginError(f"mldesign: {exc}") from None
-
-    def _load(self, config: MkDocsConfig) -> tuple[Settings, Any]:
-        settings = self.site_settings()
-        try:
-            schema = builtin_schema()
-            if settings.extension_schema:
-                schema = merge_extension(schema, read_extension(settings.extension_schema))
-                check_schema(schema, f"the extension schema {settings.extension_schema}")
-            schema = schema_with_statuses(schema, list(settings.status_names))
-            return settings, build_template(schema)
-        except SchemaError as exc:
             raise PluginError(f"mldesign: {exc}") from None
 
     # --- reading pages --------------------------------------------------------------
@@ -213,7 +203,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         file = page.file
         try:
-            data = file.content_bytes
+            data = _read(file)
+        except NotRegular:
+            raise PluginError(
+                f"mldesign: {file.src_uri} is not a regular file (a pipe or a device), so no page can be read from it"
+            ) from None
         except OSError:
             return None  # MkDocs reports a missing file itself
         digest = _digest(data)
@@ -229,7 +223,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         for problem in entry.result.all_problems:
             if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
                 _warn(problem)
-        if entry.result.body is not None:
+        if entry.result.body is not None and _whole(file, data):
             # The front matter was read above, strictly; spare MkDocs a second parse and
             # hand it the body alone (the leading newline keeps MkDocs' meta-data reader
             # from mistaking the body's first lines for meta-data). on_page_markdown
@@ -240,29 +234,26 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 
     def _check(self, src_uri: str, data: bytes, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
         """Check one page with the core, and lint the design it holds: its text and the result."""
-        text, result = self.checker.check_bytes(
+        return self.site.check_page(
             data,
             src_uri=src_uri,
             file=entry.shown,
             read_file=lambda rel: read_inside(config.docs_dir, rel),
             docs_prefix=_docs_prefix(config),
+            today=date.today(),
         )
-        if result.design is not None:
-            result.design.problems.extend(
-                lint_rules.lint_design(result.design, self.template, self.settings, date.today())
-            )
-            result.design.problems.sort(key=Problem.sort_key)
-        return text, result
 
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         entry = self._entries.get(page.file.src_uri)
         if entry is not None and entry.result.meta is not None:
+            # Every page whose front matter the plugin hands back passes here, readable
+            # design or not. Themes print a page's title as HTML (nav, toc, <title>); a
+            # design page's title is data like the rest of its front matter, so it is
+            # escaped once, here.
             page.meta = dict(entry.result.meta)
             title = page.meta.get("title")
-            if entry.result.design is not None and isinstance(title, str):
-                # Themes print a page's title as HTML (nav, toc, <title>); a design's title is
-                # data like the rest of its front matter, so it is escaped once here.
+            if isinstance(title, str):
                 page.meta["title"] = escape_html(title)
         return markdown
 
@@ -272,7 +263,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             self._overview_page = page
             return html if OVERVIEW_MARKER in html else f"{html}\n{OVERVIEW_MARKER}"
         entry = self._entries.get(src_uri)
-        if entry is None or not (entry.result.design or entry.result.problems):
+        if entry is None or not (entry.result.is_design or entry.result.problems):
             return html
         self._pages[src_uri] = page
         return _place(html, self.config.placement)
@@ -281,11 +272,13 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 
     @event_priority(-50)
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        designs = self._current_designs(files)
-        site_problems = lint_rules.lint_site(designs, self.settings)
-        for problem in site_problems:
-            _warn(problem)
-        self._env = _template_env(env)
+        present = {f.src_uri for f in files.documentation_pages()}
+        report = self.site.check_site(e.result for uri, e in self._entries.items() if uri in present)
+        for problem in report.all_problems():
+            if problem.rule in lint_rules.SITE_RULE_IDS:
+                _warn(problem)
+        designs = report.designs
+        self._env = _template_env(env, self.template)
         urls = {d.id: _page_url(files, d.src_uri) for d in designs}
         rel = relations(designs)
         by_id = {d.id: d for d in designs}
@@ -304,21 +297,24 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             if self.config.canvas:
                 self._write_canvas(config, design, view)
             self._heads[design.id] = replace(view, groups=(), checklist=(), gaps=())
-        for src_uri, page in self._pages.items():
+        for result in report.unreadable:
+            page = self._pages.get(result.src_uri)
+            if page is not None and page.content is not None:
+                unreadable = SimpleNamespace(problems=result.all_problems)
+                html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
+                page.content = page.content.replace(_SLOT, html, 1)
+            if self.config.canvas:
+                self._write_unreadable_canvas(config, result)
+        for src_uri, page in self._pages.items():  # pages with problems but no design (a lost key)
             entry = self._entries.get(src_uri)
-            if entry is not None and entry.result.design is None and page.content is not None:
+            if entry is not None and not entry.result.is_design and page.content is not None:
                 unreadable = SimpleNamespace(problems=entry.result.all_problems)
                 html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
                 page.content = page.content.replace(_SLOT, html, 1)
         if self._overview_page is not None and self._overview_page.content is not None:
-            self._fill_overview(self._overview_page, designs, urls, rel, by_id, summaries)
-        self._designs = designs
+            self._fill_overview(self._overview_page, report, urls, rel, by_id, summaries, files)
+        self._report = report
         return env
-
-    def _current_designs(self, files: Files) -> list[Design]:
-        present = {f.src_uri for f in files.documentation_pages()}
-        designs = [e.result.design for uri, e in sorted(self._entries.items()) if uri in present and e.result.design]
-        return designs
 
     def _view(
         self,
@@ -356,6 +352,17 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         page.content = page.content.replace(_SLOT, html, 1)
         _extend_toc(page, view, self.config.placement)
 
+    def _write_unreadable_canvas(self, config: MkDocsConfig, result: PageResult) -> None:
+        """The canvas of a design that cannot be read: its problems and a link to its page."""
+        html = self._render(
+            "fragments/mldesign/canvas-unreadable.html",
+            design=SimpleNamespace(id=result.id, title=result.title, problems=result.all_problems),
+            css_url="../" + CSS,
+            page_url=get_relative_url(view_url(config, result.src_uri), "canvas/x.html"),
+            site_name=config.site_name,
+        )
+        _write(config.site_dir, f"canvas/{result.id}.html", html)
+
     def _write_canvas(self, config: MkDocsConfig, design: Design, view: DesignView) -> None:
         """The one-page canvas, written as soon as the design is rendered (the site folder
         was emptied before `on_env`); the links in `view` are the design page's."""
@@ -371,29 +378,39 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def _fill_overview(
         self,
         page: Page,
-        designs: list[Design],
+        report: Report,
         urls: dict[str, str | None],
         rel: dict[str, dict[str, list[str]]],
         by_id: dict[str, Design],
         contents: dict[str, Content],
+        files: Files,
     ) -> None:
         here = page.url
         rows = tuple(
             self._view(d, contents[d.id], here, urls, rel, by_id)
-            for d in sorted(designs, key=lambda d: d.title.lower())
+            for d in sorted(report.designs, key=lambda d: d.title.lower())
         )
-        columns = []
-        for section in self.template.counted:
-            scores = [s.score for d in designs for s in d.score.sections if s.key == section.key]
-            average = int(sum(scores) * 100 // len(scores)) if scores else 0
-            columns.append(MatrixColumn(section.key, section.title, average))
+        broken = tuple(
+            UnreadableView(
+                id=r.id,
+                title=r.title,
+                url=get_relative_url(_page_url(files, r.src_uri) or "", here),
+                problems=tuple(r.all_problems),
+            )
+            for r in sorted(report.unreadable, key=lambda r: r.title.lower())
+        )
+        columns = tuple(
+            MatrixColumn(section.key, section.title, report.section_average(section))
+            for section in self.template.counted
+        )
         overview = OverviewView(
             designs=rows,
-            columns=tuple(columns),
+            columns=columns,
             statuses=tuple(self.renderer.status_view(s.name) for s in self.settings.statuses),
-            completeness=_mean_percent(designs),
+            completeness=report.completeness,
             badge_url=get_relative_url("badges/all.svg", here) if self.config.badges else "",
             export_url=get_relative_url(self.export_path, here) if self.export_path else "",
+            unreadable=broken,
         )
         html = self._render("fragments/mldesign/overview.html", overview=overview, page=page)
         assert page.content is not None
@@ -423,15 +440,25 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     # --- files written after the build ----------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        designs = self._designs
+        report = self._report
         site = config.site_dir
         if self.config.badges:
-            for d in designs:
-                _write(site, f"badges/{d.id}.svg", badge_svg("design", d.score.percent))
-            _write(site, "badges/all.svg", badge_svg("designs", _mean_percent(designs)))
+            for d in report.designs:
+                _write(site, f"badges/{d.id}.svg", self._badge("design", d.score.percent))
+            for r in report.unreadable:
+                _write(site, f"badges/{r.id}.svg", self._badge("design", None))
+            if report.designs or not report.unreadable:
+                _write(site, "badges/all.svg", self._badge("designs", report.completeness))
+            else:
+                _write(site, "badges/all.svg", self._badge("designs", None))
         if self.export_path:
-            export = {"designs": [design_dict(d, url=view_url(config, d.src_uri)) for d in designs]}
+            entries = [design_dict(d, url=view_url(config, d.src_uri)) for d in report.designs]
+            entries.extend(unreadable_dict(r, url=view_url(config, r.src_uri)) for r in report.unreadable)
+            export = {"format": FORMAT_VERSION, "designs": sorted(entries, key=lambda e: e["file"])}
             _write(site, self.export_path, json.dumps(export, indent=2, ensure_ascii=False))
+
+    def _badge(self, label: str, percent: int | None) -> str:
+        return badge_svg(label, percent, self.template.level(percent or 0).color)
 
 
 # --- helpers (MkDocs-specific glue, kept out of the core) -----------------------------
@@ -442,12 +469,6 @@ def _path_option(value: object, default: str) -> str | None:
     if value is True:
         return default
     return str(value) if value else None
-
-
-def _mean_percent(designs: list[Design]) -> int:
-    if not designs:
-        return 0
-    return math.floor(sum(d.score.value for d in designs) / len(designs) * 100)
 
 
 def _warn(problem: Problem) -> None:
@@ -541,12 +562,37 @@ def _extend_toc(page: Page, view: DesignView, placement: str) -> None:
     target[index:index] = items
 
 
-def _template_env(theme_env: jinja2.Environment) -> jinja2.Environment:
+def _template_env(theme_env: jinja2.Environment, template: Any) -> jinja2.Environment:
     """Our own environment over the theme's loader: autoescape on, custom_dir still first."""
     env = jinja2.Environment(loader=theme_env.loader, autoescape=True, auto_reload=False)
     env.filters.update(theme_env.filters)
     env.globals.update(theme_env.globals)
+    env.globals["mldesign_level"] = template.level
     return env
+
+
+def _alias_search(config: MkDocsConfig) -> None:
+    """Under `theme: mldesign`, `search` loads Material's search plugin as `mldesign/search`,
+    but Material's header draws the search box only for `material/search`. The same
+    instance is listed under that name too: a plain dict entry, so its events are not
+    registered a second time."""
+    plugins = config.plugins
+    found = plugins.get("mldesign/search")
+    if found is not None and "material/search" not in plugins:
+        dict.__setitem__(plugins, "material/search", found)
+
+
+def _read(file: File) -> bytes:
+    """A page's bytes, bounded: only a regular file, and only the start of a huge one
+    (`_whole` says which)."""
+    if file.abs_src_path is None or file.generated_by is not None:
+        return file.content_bytes
+    data, _ = read_page(file.abs_src_path)
+    return data
+
+
+def _whole(file: File, data: bytes) -> bool:
+    return file.abs_src_path is None or len(data) <= MAX_PAGE_BYTES
 
 
 def _write(site_dir: str, rel: str, text: str) -> None:

@@ -14,9 +14,10 @@ Severity = Literal["error", "warning"]
 MAX_PROBLEMS = 100
 TOO_MANY = "too-many-problems"
 
-# Control characters (terminal escapes among them) and bidirectional overrides: a
-# YAML escape such as `"\e]0;..."` can put them in a key or value that a message quotes.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (terminal escapes among them), bidirectional overrides and
+# zero-width characters: a YAML escape such as `"\e]0;..."` can put them in a key or
+# value that a message quotes, where they would be unseen or rewrite the line.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def visible(text: str) -> str:

@@ -1,44 +1,15 @@
-"""Turning check results into the text, GitHub and JSON reports (and `designs.json`)."""
+"""Turning a site's `Report` into the text, GitHub and JSON reports (and `designs.json`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .design import Design, PageResult
-from .problems import Problem
+from .site import Report
 
-
-@dataclass(slots=True)
-class Report:
-    """Every design checked in one run, and the problems not tied to a readable design."""
-
-    designs: list[Design] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @classmethod
-    def from_results(cls, results: Iterable[PageResult]) -> Report:
-        report = cls()
-        for result in results:
-            if result.design is not None:
-                report.designs.append(result.design)
-            report.problems.extend(result.problems)
-        report.problems.sort(key=Problem.sort_key)
-        return report
-
-    def all_problems(self) -> list[Problem]:
-        found = list(self.problems)
-        for design in self.designs:
-            found.extend(design.problems)
-        return sorted(found, key=Problem.sort_key)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for p in self.all_problems() if p.severity == severity)
-
-    def summary(self) -> dict[str, int]:
-        return {"designs": len(self.designs), "errors": self.count("error"), "warnings": self.count("warning")}
+#: The version of the shape `designs.json` and `mldesign check --format json` give.
+FORMAT_VERSION = 2
 
 
 def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
@@ -47,6 +18,7 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
         "file": design.file,
         "id": design.id,
         "title": design.title,
+        "readable": True,
         "status": design.status,
         "owners": design.owners,
         "completeness": design.score.percent,
@@ -57,30 +29,62 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
     return out
 
 
+def unreadable_dict(result: PageResult, **extra: Any) -> dict[str, Any]:
+    """A design that cannot be read, as the same reports give it: no status, no score."""
+    out: dict[str, Any] = {
+        "file": result.file,
+        "id": result.id,
+        "title": result.title,
+        "readable": False,
+        "status": "",
+        "owners": [],
+        "completeness": None,
+        "sections": {},
+        "problems": [p.to_dict() for p in result.all_problems],
+    }
+    out.update(extra)
+    return out
+
+
 def to_json(report: Report) -> str:
+    entries = [*(design_dict(d) for d in report.designs), *(unreadable_dict(r) for r in report.unreadable)]
+    listed = {id(p) for r in report.unreadable for p in r.problems}  # given with their design
     data = {
-        "designs": [design_dict(d) for d in report.designs],
-        "problems": [p.to_dict() for p in report.problems],
+        "format": FORMAT_VERSION,
+        "designs": sorted(entries, key=lambda e: e["file"]),
+        "problems": [p.to_dict() for p in report.problems if id(p) not in listed],
         "summary": report.summary(),
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: Report) -> str:
+    s = report.summary()
+    unreadable = f" ({s['unreadable']} unreadable)" if s["unreadable"] else ""
+    return (
+        f"{plural(s['designs'], 'design')} checked{unreadable}: "
+        f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}"
+    )
 
 
 def to_text(report: Report) -> str:
     lines = [p.format() for p in report.all_problems()]
     if lines:
         lines.append("")
-    for design in sorted(report.designs, key=lambda d: d.file):
+    rows: list[tuple[str, str]] = []
+    for design in report.designs:
         gaps = [s.key for s in design.score.gaps]
         missing = f"; gaps: {', '.join(gaps)}" if gaps else ""
         status = f" [{design.status}]" if design.status else ""
-        lines.append(f"{design.file}: {design.id}{status} {design.score.percent}% complete{missing}")
-    s = report.summary()
-    lines.append(
-        f"{s['designs']} design{'s' if s['designs'] != 1 else ''} checked: "
-        f"{s['errors']} error{'s' if s['errors'] != 1 else ''}, "
-        f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}"
-    )
+        rows.append((design.file, f"{design.file}: {design.id}{status} {design.score.percent}% complete{missing}"))
+    for result in report.unreadable:
+        rows.append((result.file, f"{result.file}: {result.id} unreadable: the design cannot be checked"))
+    lines.extend(row for _, row in sorted(rows))
+    lines.append(summary_line(report))
     return "\n".join(lines)
 
 
@@ -99,6 +103,5 @@ def to_github(report: Report) -> str:
         props = f"file={_escape_property(p.file)},line={p.line},col={p.column},title={_escape_property(p.rule)}"
         text = p.format(with_severity=False).split(": ", 1)[1]
         lines.append(f"::{p.severity} {props}::{_escape_data(text)}")
-    s = report.summary()
-    lines.append(f"{s['designs']} designs checked: {s['errors']} errors, {s['warnings']} warnings")
+    lines.append(summary_line(report))
     return "\n".join(lines)

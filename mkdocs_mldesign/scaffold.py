@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .schema import JSON, Section, Template
+from .schema import JSON, Section, Template, forms, is_na_form, resolve
 
 #: What every field to be answered holds in a new design; it counts as empty.
 PLACEHOLDER = "TODO"
@@ -51,23 +51,6 @@ class NewDesign:
 # --- reading the schema -----------------------------------------------------------------
 
 
-def _resolve(schema: JSON, node: Any) -> JSON:
-    """`node` with local `$ref`s followed (a `$ref`'s siblings win)."""
-    if not isinstance(node, dict):
-        return {}
-    for _ in range(32):  # a reference cycle must not hang the scaffold
-        ref = node.get("$ref")
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            break
-        target: Any = schema
-        for part in ref[2:].split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-        rest = {k: v for k, v in node.items() if k != "$ref"}
-        node = {**target, **rest} if isinstance(target, dict) else rest
-    resolved: JSON = node
-    return resolved
-
-
 def _types(form: JSON) -> list[str]:
     kind = form.get("type")
     if isinstance(kind, str):
@@ -77,22 +60,9 @@ def _types(form: JSON) -> list[str]:
     return ["object"] if isinstance(form.get("properties"), dict) else []
 
 
-def _is_not_applicable(form: JSON) -> bool:
-    props = form.get("properties")
-    return isinstance(props, dict) and set(props) == {"na"}
-
-
 def _forms(schema: JSON, node: Any) -> list[JSON]:
-    """The concrete shapes a value may take, looking through `if`/`then`/`else`,
-    without the `{na: ...}` form."""
-    node = _resolve(schema, node)
-    out: list[JSON] = []
-    if any(k in node for k in ("type", "properties", "enum", "const")):
-        out.append(node)
-    for branch in ("then", "else"):
-        if isinstance(node.get(branch), dict):
-            out.extend(_forms(schema, node[branch]))
-    return [f for f in out if not _is_not_applicable(f)]
+    """The concrete shapes a value may take, resolved, without the `{na: ...}` form."""
+    return [resolve(schema, f) for f in forms(schema, node) if not is_na_form(schema, f)]
 
 
 def _pick(forms: list[JSON]) -> JSON:
@@ -177,7 +147,7 @@ class _Writer:
     def entry(self, key: str, node: Any, indent: int, *, required: bool, out: list[str]) -> bool:
         """Write `key` with its question and placeholder; False when what was written
         would not be valid as it stands (a required field with no placeholder)."""
-        node = _resolve(self.schema, node)
+        node = resolve(self.schema, node)
         form = _pick(_forms(self.schema, node))
         pad = " " * indent
         out.extend(_comment(_question(node, form, key), indent))
@@ -244,7 +214,7 @@ def _metadata(template: Template, new: NewDesign, indent: int, writer: _Writer) 
     pad = " " * indent
     out: list[str] = []
     for meta in template.metadata:
-        node = _resolve(schema, schema.get("properties", {}).get(meta.key, {}))
+        node = resolve(schema, schema.get("properties", {}).get(meta.key, {}))
         form = _pick(_forms(schema, node))
         if meta.key not in given and meta.key in required:
             # An organisation's required field: written as a section's field is.

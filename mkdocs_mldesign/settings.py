@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .schema import default_statuses
+
 Level = str  # "error", "warning" or "off"
 
 # Colours end up in a style attribute: accept only what cannot carry anything else.
@@ -24,11 +26,9 @@ class StatusSpec:
     requires_complete: bool = False
 
 
-DEFAULT_STATUSES: tuple[StatusSpec, ...] = (
-    StatusSpec("draft", "#78909c", 0),
-    StatusSpec("review", "#f59e0b", 1),
-    StatusSpec("approved", "#16a34a", 2, requires_complete=True),
-    StatusSpec("deprecated", "#9e9e9e", 3),
+#: The statuses of a site that names none: the schema's `x-mldesign.statuses`.
+DEFAULT_STATUSES: tuple[StatusSpec, ...] = tuple(
+    StatusSpec(s.name, s.color, order, s.complete) for order, s in enumerate(default_statuses())
 )
 
 
@@ -55,7 +55,7 @@ def parse_statuses(raw: Sequence[Any] | None) -> tuple[StatusSpec, ...]:
         if not isinstance(name, str) or not name.strip():
             raise SettingsError(f"{where} needs a `name`")
         base = defaults.get(name)
-        color = item.get("color", base.color if base else "#78909c")
+        color = item.get("color", base.color if base else DEFAULT_STATUSES[0].color)
         if not isinstance(color, str) or not _COLOR.match(color.strip()):
             raise SettingsError(
                 f"{where}.color must be a CSS colour: '#16a34a', a colour name, or rgb()/hsl(); got {color!r}"

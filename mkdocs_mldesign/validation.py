@@ -8,12 +8,15 @@ person can act on.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .schema import Template
+from .schema import Template, ecma_pattern
 
 if TYPE_CHECKING:
     import jsonschema
@@ -50,6 +53,7 @@ class Issue:
     message: str
     hint: str
     at_key: bool = False
+    expected: str = ""  # for a value of the wrong type or outside an enum: what the field takes
 
 
 def field_path(path: Path, root: str = "design") -> str:
@@ -94,14 +98,60 @@ def _expected(schema: dict[str, Any]) -> str:
     return " or ".join(_TYPE_WORDS.get(n, n) for n in names) or "another kind of value"
 
 
+def is_date(value: object) -> bool:
+    """The `mldesign-date` format: text that starts with a date that exists (YYYY-MM-DD)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
+
+
+#: The formats of the schema's own making, checked the same way by both validators.
+FORMATS: dict[str, Callable[[object], bool]] = {"mldesign-date": is_date}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(ecma_pattern(pattern))
+
+
+def pattern_matches(pattern: str, text: str) -> bool:
+    """Whether `text` matches a JSON Schema `pattern` as ECMA-262 reads it (see `ecma_pattern`)."""
+    return _compiled(pattern).search(text) is not None
+
+
+def _explainer_class() -> Any:
+    """jsonschema's 2020-12 validator, with `pattern` read as the compiled validator reads it."""
+    import jsonschema
+
+    def pattern(validator: Any, value: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+        if validator.is_type(instance, "string") and not pattern_matches(value, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {value!r}")
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
+
+
 class Validator:
-    """A template's schema, compiled once, checking many designs."""
+    """A template's schema, compiled once, checking many designs.
+
+    Both validators read the schema alike: references only inside it (no file, no
+    network), `pattern` with ECMA-262's `$`, and the same format checks. Should they
+    still disagree, the compiled one's verdict stands and a design it refuses always
+    gets a problem.
+    """
 
     def __init__(self, template: Template) -> None:
         self.template = template
         self._explainer: jsonschema.Draft202012Validator | None = None
         self._fast: Callable[[Any], bool] = (
-            jsonschema_rs.validator_for(template.schema).is_valid if HAVE_RS else self._slow.is_valid
+            jsonschema_rs.validator_for(
+                template.schema, formats=FORMATS, validate_formats=True, retriever=_refuse
+            ).is_valid
+            if HAVE_RS
+            else self._slow.is_valid
         )
 
     @property
@@ -110,8 +160,12 @@ class Validator:
         # are all valid never has to pay.
         if self._explainer is None:
             import jsonschema
+            from referencing import Registry
 
-            self._explainer = jsonschema.Draft202012Validator(self.template.schema)
+            checker = jsonschema.FormatChecker(formats=())
+            for name, check in FORMATS.items():
+                checker.checks(name)(check)
+            self._explainer = _explainer_class()(self.template.schema, registry=Registry(), format_checker=checker)
         return self._explainer
 
     def issues(self, design: Any, limit: int | None = None) -> list[Issue]:
@@ -121,13 +175,20 @@ class Validator:
         """
         if self._fast(design):
             return []
-        out: dict[Issue, None] = {}  # jsonschema gives one `required` error per missing name, each naming all
+        # One issue per place: jsonschema gives one `required` error per missing name, each
+        # naming all, and a value may break several rules at once (a type and an enum, a
+        # date's form and its calendar); the first says enough.
+        out: dict[tuple[Path, bool], Issue] = {}
         for error in self._slow.iter_errors(design):
             for issue in self._explain(error):
-                out[issue] = None
+                out.setdefault((issue.path, issue.at_key), issue)
                 if limit is not None and len(out) >= limit:
-                    return list(out)
-        return list(out)
+                    return list(out.values())
+        if not out:  # the compiled validator refused what the explaining one accepts
+            out[((), False)] = Issue(
+                (), "schema-invalid", "the design does not pass the schema", "check it against `mldesign schema`"
+            )
+        return list(out.values())
 
     def _explain(self, error: jsonschema.ValidationError) -> Iterator[Issue]:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -144,9 +205,34 @@ class Validator:
         for key in instance if isinstance(instance, dict) else ():
             if key in known:
                 continue
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`?" if close else "known fields: " + ", ".join(known)
-            yield Issue((*path, key), "schema-unknown-key", f"unknown field {_quote(key)}", hint, at_key=True)
+            yield Issue(
+                (*path, key),
+                "schema-unknown-key",
+                f"unknown field {_quote(key)}",
+                self._key_hint(key, known, path),
+                at_key=True,
+            )
+
+    def _key_hint(self, key: str, known: list[str], path: Path) -> str:
+        """Where a misspelt or misplaced key probably belongs."""
+        homes = self.template.fields_named(key) if not path else []
+        if homes:  # a section's field dedented to the top of the design
+            return f"did you mean `{homes[0]}`? indent it under `{homes[0].split('.')[0]}`"
+        close = _closest(key, known)
+        if close is not None:
+            return f"did you mean `{close}`?"
+        if not path:
+            homes = self.template.fields_named(_closest(key, self._field_names(), cutoff=0.8) or "")
+            if homes:
+                return f"did you mean `{homes[0]}`? indent it under `{homes[0].split('.')[0]}`"
+        return "known fields: " + ", ".join(known)
+
+    def _field_names(self) -> list[str]:
+        return sorted({f.key.rsplit(".", 1)[-1] for s in self.template.sections for f in s.fields})
+
+    def _required_here(self, path: Path) -> bool:
+        """Whether the field at `path` is one the schema requires (a top-level field)."""
+        return len(path) == 1 and path[0] in self.template.schema.get("required", [])
 
     def _explain_one(self, error: jsonschema.ValidationError) -> list[Issue]:
         path: Path = tuple(error.absolute_path)
@@ -158,28 +244,88 @@ class Validator:
             for name in error.validator_value:  # type: ignore[union-attr]
                 if name in value:
                     continue
-                sub = schema.get("properties", {}).get(name, {})
+                sub = self.template.resolve(schema.get("properties", {}).get(name, {}))
                 hint = sub.get("description") or f"add `{name}`"
-                if "$ref" in sub and not sub.get("description"):
-                    hint = f"add `{name}`"
                 out.append(Issue((*path, name), "schema-required", f"the field `{name}` is required here", hint))
             return out
         if kind == "enum":
-            allowed = ", ".join(str(v) for v in error.validator_value)  # type: ignore[union-attr]
-            return [Issue(path, "schema-enum", f"{_quote(value)} is not an allowed value", f"use one of: {allowed}")]
+            allowed = [str(v) for v in error.validator_value]  # type: ignore[union-attr]
+            close = _closest(value, allowed) if isinstance(value, str) else None
+            hint = f"did you mean `{close}`? " if close else ""
+            return [
+                Issue(
+                    path,
+                    "schema-enum",
+                    f"{_quote(value)} is not an allowed value",
+                    f"{hint}use one of: {', '.join(allowed)}",
+                    expected="one of: " + ", ".join(allowed),
+                )
+            ]
+        if kind == "type" and isinstance(schema.get("enum"), list):  # say the choices, not only "text"
+            choices = ", ".join(str(v) for v in schema["enum"])
+            return [
+                Issue(
+                    path,
+                    "schema-enum",
+                    f"{_quote(value)} is not an allowed value",
+                    f"use one of: {choices}",
+                    expected=f"one of: {choices}",
+                )
+            ]
         if kind == "type":
             expected = _expected(schema)
             return [
-                Issue(path, "schema-type", f"expected {expected}, found {json_type(value)}", _type_hint(expected, path))
+                Issue(
+                    path,
+                    "schema-type",
+                    f"expected {expected}, found {json_type(value)}",
+                    _type_hint(expected, path),
+                    expected=expected,
+                )
             ]
         if kind in ("minItems", "minLength"):
             what = "at least one entry" if kind == "minItems" else "some text"
-            return [Issue(path, "schema-empty", f"must hold {what}", "fill it in or remove the field")]
+            if self._required_here(path):
+                hint = f"this field is required: give {what}"
+            elif isinstance(path[-1:][0] if path else None, int):
+                hint = "write it, or remove the empty entry"
+            else:
+                hint = "fill it in or remove the field"
+            return [Issue(path, "schema-empty", f"must hold {what}", hint)]
         if kind == "pattern":
-            return [
-                Issue(path, "schema-format", f"{_quote(value)} does not have the expected form", _pattern_hint(path))
-            ]
+            return [Issue(path, "schema-format", f"{_quote(value)} does not have the expected form", _hint(schema))]
+        if kind == "format":
+            what = "a real date" if error.validator_value == "mldesign-date" else f"a valid {error.validator_value}"
+            return [Issue(path, "schema-format", f"{_quote(value)} is not {what}", _hint(schema))]
         return [Issue(path, f"schema-{kind}", "this value is not valid here", f"the schema's `{kind}` rule fails")]
+
+
+def _refuse(uri: str) -> Any:
+    """The compiled validator's retriever: a schema reference never reaches a file or the network."""
+    raise ValueError(f"references outside the schema are not followed: {uri}")
+
+
+def _closest(name: str, known: list[str], cutoff: float = 0.6) -> str | None:
+    """The known name `name` most likely stands for: the same but for case, spaces or
+    dashes, else the closest spelling."""
+    if not known or len(known) > 300:
+        return None
+    folded = {re.sub(r"[\s_-]+", "_", k.strip().lower()): k for k in known}
+    same = folded.get(re.sub(r"[\s_-]+", "_", name.strip().lower()))
+    if same is not None:
+        return same
+    close = difflib.get_close_matches(name, known, n=1, cutoff=cutoff) or difflib.get_close_matches(
+        name.lower(), [k.lower() for k in known], n=1, cutoff=cutoff
+    )
+    if not close:
+        return None
+    return next((k for k in known if k.lower() == close[0].lower()), close[0])
+
+
+def _hint(schema: dict[str, Any]) -> str:
+    meta = schema.get("x-mldesign")
+    hint = meta.get("hint") if isinstance(meta, dict) else None
+    return hint if isinstance(hint, str) else "check the value's spelling"
 
 
 def _type_hint(expected: str, path: Path) -> str:
@@ -190,12 +336,3 @@ def _type_hint(expected: str, path: Path) -> str:
     if expected == "a list":
         return "write the items on their own lines, each starting with `- `"
     return f"write {expected} here"
-
-
-def _pattern_hint(path: Path) -> str:
-    last = path[-1] if path else ""
-    if last in ("created", "updated"):
-        return "write a date as YYYY-MM-DD"
-    if last == "id":
-        return "use letters, digits, '.', '_' and '-', starting with a letter or digit"
-    return "check the value's spelling"

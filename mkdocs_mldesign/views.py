@@ -120,6 +120,16 @@ class MatrixColumn:
     average: int  # the section's mean score across designs, whole percent
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableView:
+    """A design whose page holds a design that cannot be read: listed, never scored."""
+
+    id: str
+    title: str
+    url: str  # relative to the page being rendered
+    problems: tuple[Problem, ...]
+
+
 @dataclass(slots=True)
 class OverviewView:
     designs: tuple[DesignView, ...]  # urls relative to the overview page
@@ -128,3 +138,4 @@ class OverviewView:
     completeness: int  # mean across designs, whole percent
     badge_url: str  # badges/all.svg relative to the overview page
     export_url: str  # designs.json relative to the overview page, "" when disabled
+    unreadable: tuple[UnreadableView, ...] = ()  # designs that cannot be read, by title

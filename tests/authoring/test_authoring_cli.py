@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from mkdocs_mldesign.cli import main
-
-from .conftest import good, page
+from tests.designs import design_page as page
+from tests.designs import good
 
 MLDESIGN = Path(sys.executable).parent / "mldesign"
 
@@ -42,7 +42,7 @@ def test_new_then_check_is_a_clean_draft_at_zero(tmp_path: Path) -> None:
     checked = mldesign("check", "docs", "--format", "json", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     report = json.loads(checked.stdout)
-    assert report["summary"] == {"designs": 1, "errors": 0, "warnings": 0}
+    assert report["summary"] == {"designs": 1, "unreadable": 0, "errors": 0, "warnings": 0}
     [design] = report["designs"]
     assert (design["id"], design["status"], design["owners"], design["completeness"]) == (
         "churn",
@@ -179,7 +179,7 @@ def test_check_reports_lint_problems_and_fails_only_on_errors(
     write(tmp_path / "docs" / "b.md", good(id="b", depends_on=["nowhere"]))  # an error
     assert main(["check", "docs", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["summary"] == {"designs": 2, "errors": 1, "warnings": 1}
+    assert report["summary"] == {"designs": 2, "unreadable": 0, "errors": 1, "warnings": 1}
     rules = {d["id"]: [p["rule"] for p in d["problems"]] for d in report["designs"]}
     assert rules == {"a": ["manual-baseline"], "b": ["link-exists"]}
 

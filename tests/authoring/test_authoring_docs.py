@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
+from mldesign_docs import rules_markdown
 
-from mkdocs_mldesign.lint import _DESIGN_CHECKS, RULES, parse_lint_settings, rules_markdown
+from mkdocs_mldesign.lint import _DESIGN_CHECKS, RULES, parse_lint_settings
 from mkdocs_mldesign.schema import builtin_schema, check_schema, load_template, merge_extension
 from mkdocs_mldesign.settings import parse_statuses
 

@@ -23,8 +23,8 @@ from mkdocs_mldesign.schema import (
     read_extension,
 )
 from mkdocs_mldesign.settings import Settings
-
-from .conftest import TODAY, good, page
+from tests.designs import TODAY, good
+from tests.designs import design_page as page
 
 EXAMPLE_SITE = Path(__file__).parents[2] / "example_site"
 
@@ -113,7 +113,7 @@ def test_a_missing_required_section_or_field_is_an_error(extended: Checker) -> N
 
 
 def test_fields_of_the_extension_are_type_checked(extended: Checker) -> None:
-    assert problems(extended, with_governance(cost_center=2040)) == [("schema-type", "design.cost_center")]
+    assert problems(extended, with_governance(cost_center=2040)) == [("yaml-coerced", "design.cost_center")]
     review = {"findings": "x", "mitigatons": "y"}
     assert problems(extended, with_governance(risk_review=review)) == [
         ("schema-unknown-key", "design.risk_review.mitigatons")

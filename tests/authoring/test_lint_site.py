@@ -10,8 +10,7 @@ import pytest
 from mkdocs_mldesign.design import Checker, Design
 from mkdocs_mldesign.lint import lint_site, rule
 from mkdocs_mldesign.settings import Settings
-
-from .conftest import line_of, make_design
+from tests.conftest import line_of, make_design
 
 
 def design(checker: Checker, name: str, ident: str | None = None, **links: Any) -> Design:

@@ -12,8 +12,9 @@ from mkdocs_mldesign.design import Checker
 from mkdocs_mldesign.lint import RULES, check_lint_settings, lint_design, parse_lint_settings, reached_review
 from mkdocs_mldesign.schema import load_template
 from mkdocs_mldesign.settings import DEFAULT_STATUSES, Settings, SettingsError, parse_statuses
-
-from .conftest import TODAY, good, page
+from mkdocs_mldesign.site import Site
+from tests.designs import TODAY, good
+from tests.designs import design_page as page
 
 # --- lint settings -------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ def test_the_template_follows_the_site_statuses(tmp_path: Path) -> None:
     assert refused.design is not None
     [problem] = refused.design.problems
     assert (problem.rule, problem.field) == ("schema-enum", "design.status")
-    assert problem.hint == "use one of: proposed, accepted, retired"
+    assert problem.hint == "did you mean `proposed`? use one of: proposed, accepted, retired"
 
 
 def test_complete_true_drives_complete_status() -> None:
@@ -155,12 +156,10 @@ def test_check_paths_uses_the_site_statuses_and_lint_levels(tmp_path: Path) -> N
     (docs / "a.md").write_text(page({"status": "accepted", "owners": ["T"]}), encoding="utf-8")
     (docs / "b.md").write_text(page({"status": "draft", "owners": ["T"]}), encoding="utf-8")
     settings = custom_settings(lint={"complete-status": "warning"})
-    checker = Checker(load_template(statuses=list(settings.status_names)))
-    report = check_paths(checker, [(docs, docs)], settings=settings, today=TODAY)
+    report = check_paths(Site.load(settings), [(docs, docs)], today=TODAY)
     found = sorted((p.file.rsplit("/", 1)[-1], p.rule, p.severity) for p in report.all_problems())
     assert found == [
         ("a.md", "complete-status", "warning"),
         ("a.md", "manual-baseline", "warning"),
-        ("a.md", "stale", "warning"),  # accepted, with no date at all
         ("b.md", "schema-enum", "error"),  # `draft` is not a status of this site
     ]

@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.site.conftest import FULL_DESIGN, SMALL_DESIGN, write_site
-
-from .conftest import NewTab, Site, Tab, build_folder, serve_folder
+from tests.conftest import ExampleSite, NewTab, Tab, build_folder, serve_folder, write_site
+from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
 pytestmark = pytest.mark.browser
 
@@ -163,7 +162,7 @@ def switch_to_dark(tab: Tab) -> None:
 # --- the overview -------------------------------------------------------------------------
 
 
-def test_overview_sorts_and_filters(example_site: Site, new_tab: NewTab) -> None:
+def test_overview_sorts_and_filters(example_site: ExampleSite, new_tab: NewTab) -> None:
     tab = new_tab(example_site.url)
     tab.open("designs/")
     page = tab.page
@@ -223,7 +222,7 @@ def test_overview_sorts_and_filters(example_site: Site, new_tab: NewTab) -> None
 # --- a design page ------------------------------------------------------------------------
 
 
-def test_design_page_badge_checklist_and_toc(example_site: Site, new_tab: NewTab) -> None:
+def test_design_page_badge_checklist_and_toc(example_site: ExampleSite, new_tab: NewTab) -> None:
     design = example_site.designs[DESIGN]
     tab = new_tab(example_site.url)
     tab.open(f"designs/{DESIGN}/")
@@ -274,7 +273,7 @@ def test_design_page_badge_checklist_and_toc(example_site: Site, new_tab: NewTab
     tab.assert_clean()
 
 
-def test_dark_scheme(example_site: Site, new_tab: NewTab) -> None:
+def test_dark_scheme(example_site: ExampleSite, new_tab: NewTab) -> None:
     tab = new_tab(example_site.url)
     tab.open(f"designs/{DESIGN}/")
     page = tab.page
@@ -308,7 +307,7 @@ def test_dark_scheme(example_site: Site, new_tab: NewTab) -> None:
     tab.assert_clean()
 
 
-def test_canvas_is_reachable_and_fits_one_page(example_site: Site, new_tab: NewTab) -> None:
+def test_canvas_is_reachable_and_fits_one_page(example_site: ExampleSite, new_tab: NewTab) -> None:
     design_id = "face-verification"
     design = example_site.designs[design_id]
     tab = new_tab(example_site.url)

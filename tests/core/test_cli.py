@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 
 import mkdocs_mldesign
-from mkdocs_mldesign.schema import builtin_schema_text
-
-from .designs import FULL, MINIMAL, full, page
+from mkdocs_mldesign.schema import load_template
+from tests.designs import FULL, MINIMAL, full, page
 
 BIN = Path(sys.executable).parent
 MLDESIGN = shutil.which("mldesign", path=str(BIN))
 
 PROBLEM_KEYS = {"file", "line", "column", "field", "severity", "rule", "message", "hint"}
-DESIGN_KEYS = {"file", "id", "title", "status", "owners", "completeness", "sections", "problems"}
+DESIGN_KEYS = {"file", "id", "title", "readable", "status", "owners", "completeness", "sections", "problems"}
 
 BAD_STATUS = (
     "docs/designs/bad.md:4:11: error schema-enum design.status: `finished` is not an allowed value"
@@ -102,12 +101,22 @@ def test_json_output_has_the_documented_shape(bad_site: Path) -> None:
     done = run("check", "--format", "json", "docs", cwd=bad_site)
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    assert set(report) == {"designs", "problems", "summary"}
-    assert report["summary"] == {"designs": 3, "errors": 2, "warnings": 0}
+    assert set(report) == {"format", "designs", "problems", "summary"}
+    assert report["summary"] == {"designs": 4, "unreadable": 1, "errors": 2, "warnings": 0}
+    assert report["format"] == 2
     designs = {d["file"]: d for d in report["designs"]}
-    assert sorted(designs) == ["docs/designs/bad.md", "docs/designs/full.md", "docs/designs/minimal.md"]
+    assert sorted(designs) == [
+        "docs/broken.md",
+        "docs/designs/bad.md",
+        "docs/designs/full.md",
+        "docs/designs/minimal.md",
+    ]
+    broken = designs.pop("docs/broken.md")  # listed, unreadable, with its problem
+    assert (broken["readable"], broken["completeness"], broken["sections"]) == (False, None, {})
+    assert [p["rule"] for p in broken["problems"]] == ["yaml-syntax"]
     for design in designs.values():
         assert set(design) == DESIGN_KEYS
+        assert design["readable"] is True
         assert list(design["sections"]) == TWELVE.split(", ")
     full_design = designs["docs/designs/full.md"]
     assert full_design["id"] == "full"
@@ -130,7 +139,8 @@ def test_json_output_has_the_documented_shape(bad_site: Path) -> None:
         "message": "`finished` is not an allowed value",
         "hint": "use one of: draft, review, approved, deprecated",
     }
-    [page_problem] = report["problems"]
+    assert report["problems"] == []  # the broken design's problem is given with it, once
+    [page_problem] = broken["problems"]
     assert set(page_problem) == PROBLEM_KEYS
     assert (page_problem["file"], page_problem["line"], page_problem["rule"]) == ("docs/broken.md", 4, "yaml-syntax")
 
@@ -151,12 +161,14 @@ def test_github_output_annotates_each_problem(bad_site: Path) -> None:
     assert done.stdout.splitlines() == [
         "::error file=docs/designs/bad.md,line=4,col=11,title=schema-enum::design.status: `finished` is not an"
         " allowed value (use one of: draft, review, approved, deprecated)",
-        "3 designs checked: 1 errors, 0 warnings",
+        "3 designs checked: 1 error, 0 warnings",
     ]
 
 
 USAGE_ERRORS = {
-    ("check",): "mldesign: error: give the Markdown files or folders to check, or -f mkdocs.yml",
+    (
+        "check",
+    ): "mldesign: error: give the Markdown files or folders to check, or run beside a mkdocs.yml (or -f mkdocs.yml)",
     ("check", "nowhere"): "mldesign: error: no such file or folder: nowhere",
     ("check", "docs", "nowhere.md"): "mldesign: error: no such file or folder: nowhere.md",
     ("check", "-f", "missing.yml"): "mldesign: error: missing.yml: Config file 'missing.yml' does not exist.",
@@ -231,7 +243,9 @@ def test_config_file_with_paths_inside_the_docs_folder(bad_site: Path) -> None:
     write(bad_site / "outside/x.md", page(MINIMAL))
     done = run("check", "-f", "mkdocs.yml", "outside/x.md", cwd=bad_site)
     assert done.returncode == 2
-    assert done.stderr == "mldesign: error: outside/x.md is outside the docs folder docs\n"
+    assert done.stderr == (
+        "mldesign: error: outside/x.md is outside the docs folder docs of mkdocs.yml, so the site does not build it\n"
+    )
 
 
 def test_design_files_are_read_from_the_docs_folder(site: Path) -> None:
@@ -259,9 +273,12 @@ def test_config_file_with_the_plugin(site: Path) -> None:
 def test_schema_prints_the_shipped_schema(tmp_path: Path) -> None:
     done = run("schema", cwd=tmp_path)
     assert done.returncode == 0
-    assert done.stdout == builtin_schema_text()
-    shipped = Path(mkdocs_mldesign.__file__).parent / "schema" / "design.schema.json"
-    assert json.loads(done.stdout) == json.loads(shipped.read_text("utf-8"))
+    # The shipped schema, with the statuses a site without settings has (the schema's own).
+    assert json.loads(done.stdout) == load_template().schema
+    shipped = json.loads((Path(mkdocs_mldesign.__file__).parent / "schema" / "design.schema.json").read_text("utf-8"))
+    assert json.loads(done.stdout)["properties"]["status"]["enum"] == [
+        s["name"] for s in shipped["x-mldesign"]["statuses"]
+    ]
 
 
 def test_schema_writes_a_file(tmp_path: Path) -> None:
@@ -271,7 +288,7 @@ def test_schema_writes_a_file(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     done = run("schema", "-o", "out/design.schema.json", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (0, "")
-    assert (tmp_path / "out/design.schema.json").read_text("utf-8") == builtin_schema_text()
+    assert json.loads((tmp_path / "out/design.schema.json").read_text("utf-8")) == load_template().schema
 
 
 def test_version(tmp_path: Path) -> None:

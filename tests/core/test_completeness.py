@@ -9,8 +9,7 @@ import pytest
 
 from mkdocs_mldesign.completeness import DesignScore, SectionScore, is_filled, score_design, score_section
 from mkdocs_mldesign.schema import Template, load_template
-
-from .designs import FULL, MINIMAL, full
+from tests.designs import FULL, MINIMAL, full
 
 
 def section_score(template: Template, key: str, value: Any) -> SectionScore:

@@ -9,8 +9,7 @@ import pytest
 
 from mkdocs_mldesign.design import Checker, PageResult, default_id
 from mkdocs_mldesign.schema import Template, load_template, read_extension
-
-from .designs import FULL, MINIMAL, full, page
+from tests.designs import FULL, MINIMAL, full, page
 
 EXAMPLE_DESIGNS = Path(__file__).parents[2] / "example_site" / "docs" / "designs"
 
@@ -170,7 +169,7 @@ def test_problems_in_a_design_file_point_into_it(checker: Checker) -> None:
         ("../../etc/passwd", "lies outside the docs folder"),
         ("../../docs/x.yaml", "lies outside the docs folder"),
         ("/etc/passwd", "lies outside the docs folder"),
-        ("  ", "lies outside the docs folder"),
+        ("  ", "is empty"),
         ("missing.yaml", "the design file `designs/missing.yaml` cannot be read"),
     ],
 )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mkdocs_mldesign.validation import Issue, Validator, field_path, json_type
-
-from .designs import FULL, MINIMAL, full
+from tests.designs import FULL, MINIMAL, full
 
 
 @pytest.mark.parametrize(
@@ -106,6 +105,6 @@ def test_violations(
 
 def test_messages_never_hold_a_containers_repr(validator: Validator) -> None:
     issues = validator.issues(full(status=["draft", {"x": "y" * 500}]))
-    assert [i.message for i in issues] == ["expected text, found a list", "a list is not an allowed value"]
+    assert [i.message for i in issues] == ["a list is not an allowed value"]  # one problem per field
     [enum] = validator.issues(full(status="x" * 500))
     assert enum.message == f"`{'x' * 39}…` is not an allowed value"

@@ -12,10 +12,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-
-from mkdocs_mldesign import cli, plugin
-from mkdocs_mldesign.lint import RULES, rules_markdown
-from mkdocs_mldesign.reference import (
+from mldesign_docs import (
     HELP_WIDTH,
     attribute_docstrings,
     cli_reference,
@@ -24,8 +21,12 @@ from mkdocs_mldesign.reference import (
     pages,
     refresh_lint_rules,
     replace_between,
+    rules_markdown,
     schema_reference,
 )
+
+from mkdocs_mldesign import cli, plugin
+from mkdocs_mldesign.lint import RULES
 from mkdocs_mldesign.schema import load_template
 
 ROOT = Path(__file__).parents[2]

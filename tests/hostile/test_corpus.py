@@ -18,9 +18,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_mldesign.problems import Problem
-
-from . import dom
-from .conftest import (
+from tests.conftest import (
     CASES,
     MARKER,
     ORDINARY_TEXT,
@@ -28,11 +26,13 @@ from .conftest import (
     Case,
     Checked,
     Command,
-    Site,
+    CorpusBuild,
     Workspace,
     case_id,
     mldesign_command,
 )
+
+from . import dom
 from .generate import CORPUS, committed_files
 
 Key = tuple[str, int, int, str, str]
@@ -183,7 +183,7 @@ def _shown_problems(html: str) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_build_completes_and_reports_the_problem(
-    case: Case, built: Site, workspace: Workspace, request: pytest.FixtureRequest
+    case: Case, built: CorpusBuild, workspace: Workspace, request: pytest.FixtureRequest
 ) -> None:
     assert built.error is None, f"the build failed: {built.error!r}"
     assert ORDINARY_TEXT in built.page("index.md")
@@ -202,7 +202,7 @@ def test_build_completes_and_reports_the_problem(
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_the_page_shows_the_problem(
-    case: Case, built: Site, workspace: Workspace, request: pytest.FixtureRequest
+    case: Case, built: CorpusBuild, workspace: Workspace, request: pytest.FixtureRequest
 ) -> None:
     assert built.error is None, f"the build failed: {built.error!r}"
     if case.build_xfail or case.page_xfail:
@@ -226,7 +226,7 @@ def _owned_files(case: Case, workspace: Workspace) -> set[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_nothing_in_the_design_can_run(
-    case: Case, built: Site, workspace: Workspace, core_results: dict[str, Checked]
+    case: Case, built: CorpusBuild, workspace: Workspace, core_results: dict[str, Checked]
 ) -> None:
     assert built.error is None, f"the build failed: {built.error!r}"
     designs = core_results[case.name].report.designs
@@ -263,13 +263,13 @@ def test_the_checks_for_script_can_fail() -> None:
     assert len(dom.dangers(block)) == 8
 
 
-def test_a_script_title_does_not_run_anywhere_on_the_page(built: Site) -> None:
+def test_a_script_title_does_not_run_anywhere_on_the_page(built: CorpusBuild) -> None:
     page = dom.parse(built.page("script-title.md"))
     scripts = [n for n in page.walk() if n.tag == "script" and "alert('title')" in n.all_text()]
     assert scripts == []
 
 
-def test_no_payload_ran_anywhere(built: Site, workspace: Workspace) -> None:
+def test_no_payload_ran_anywhere(built: CorpusBuild, workspace: Workspace) -> None:
     """Not during the core checks, the command, or the build: no marker file, nothing
     written outside the site folder (a design id of `../../pwned-by-id`)."""
     assert built.error is None
@@ -280,5 +280,5 @@ def test_no_payload_ran_anywhere(built: Site, workspace: Workspace) -> None:
     assert (workspace.site / "canvas" / "script-id.html").is_file()
 
 
-def test_a_symlinked_design_file_is_not_published(built: Site) -> None:
+def test_a_symlinked_design_file_is_not_published(built: CorpusBuild) -> None:
     assert "Leaked from outside the docs" not in built.page("design-file-symlink.md")

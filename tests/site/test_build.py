@@ -8,7 +8,8 @@ import re
 import pytest
 from mkdocs.exceptions import Abort
 
-from .conftest import FULL_DESIGN, SMALL_DESIGN, THEMES, BuildSite, Capture
+from tests.conftest import THEMES, BuildSite, Capture
+from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
 PAGES = {
     "index.md": "# Home\n\nAn ordinary page.\n",

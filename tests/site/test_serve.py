@@ -26,7 +26,8 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from .conftest import FULL_DESIGN, SMALL_DESIGN, write_site
+from tests.conftest import write_site
+from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
 STARTUP_DEADLINE = 20.0  # the first build of a small site takes ~1 s here
 REBUILD_DEADLINE = 15.0  # polling every 0.5 s, then a build of ~0.5 s

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .conftest import FULL_DESIGN, SMALL_DESIGN, BuildSite
+from tests.conftest import BuildSite
+from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
 PAGES = {"index.md": "# Home\n", "designs/face.md": FULL_DESIGN, "designs/identity.md": SMALL_DESIGN}
 

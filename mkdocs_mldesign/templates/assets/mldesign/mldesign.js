@@ -105,7 +105,9 @@
           }
           header.appendChild(button);
         }
-        button.addEventListener("click", function () {
+        // On the whole cell, not only the button: a click anywhere in the header
+        // sorts, and the button's own click (Enter, Space) bubbles up to here.
+        header.addEventListener("click", function () {
           sortBy(table, header);
         });
       });

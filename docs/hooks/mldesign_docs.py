@@ -1,4 +1,6 @@
-"""Reference pages for the documentation, generated from the code and the schema.
+"""This documentation site's hooks, and the reference pages they generate from the code.
+
+Docs-only code: it lives here, beside the docs, not in the package users install.
 
 Each function returns one Markdown page and reads its facts from where they live:
 
@@ -14,9 +16,10 @@ Each function returns one Markdown page and reads its facts from where they live
 - `refresh_lint_rules(text)`: the lint rules page (`docs/lint-rules.md`) with the
   table of `lint.RULES` between its markers brought up to date.
 
-Nothing here imports MkDocs except `config_reference`, which needs the config class
-the plugin hands to MkDocs. The docs site's hook (`docs/hooks/reference.py`) adds the
-pages to every build, so they are never edited by hand.
+`on_files` adds the pages to every build of the docs, so they are never edited by
+hand; `on_page_markdown` brings the rules table of `lint-rules.md` up to date and
+warns when the file itself is stale (so `mkdocs build --strict` fails until someone
+pastes the current table into it).
 """
 
 from __future__ import annotations
@@ -26,12 +29,18 @@ import ast
 import inspect
 import itertools
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .completeness import PLACEHOLDERS
-from .schema import JSON, Section, Template, load_template
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from mkdocs_mldesign.completeness import PLACEHOLDERS
+from mkdocs_mldesign.lint import RULES
+from mkdocs_mldesign.schema import JSON, Section, Template, forms, is_na_form, load_template, resolve
 
 HELP_WIDTH = 88
 
@@ -150,7 +159,7 @@ def _describe_option(option: Any) -> str:
 
 def config_options() -> list[OptionDoc]:
     """Every option of the plugin, in the order `MLDesignConfig` declares them."""
-    from . import plugin
+    from mkdocs_mldesign import plugin
 
     source = inspect.getsource(plugin)
     docs = attribute_docstrings(source, plugin.MLDesignConfig.__name__)
@@ -172,7 +181,7 @@ def config_reference() -> str:
     lines = [
         "# Plugin options",
         "",
-        "<!-- Generated from mkdocs_mldesign.plugin.MLDesignConfig by mkdocs_mldesign.reference;"
+        "<!-- Generated from mkdocs_mldesign.plugin.MLDesignConfig by docs/hooks/mldesign_docs.py;"
         " do not edit by hand. -->",
         "",
         "Every option of the `mldesign` plugin, in the order the plugin declares them. This page is",
@@ -224,20 +233,6 @@ def config_reference() -> str:
 # --- the design schema ---------------------------------------------------------------
 
 
-def _resolve(schema: JSON, node: Any) -> JSON:
-    """A node with its local `$ref` followed (siblings of `$ref` win)."""
-    if not isinstance(node, dict):
-        return {}
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/"):
-        target: Any = schema
-        for part in ref[2:].split("/"):
-            target = target.get(part, {}) if isinstance(target, dict) else {}
-        resolved = _resolve(schema, target)
-        return {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
-
-
 def _def_name(node: Any) -> str | None:
     ref = node.get("$ref") if isinstance(node, dict) else None
     if isinstance(ref, str) and ref.startswith("#/$defs/") and ref.count("/") == 2:
@@ -268,7 +263,7 @@ def describe_type(schema: JSON, node: Any, *, link_defs: bool = True) -> str:
     name = _def_name(node)
     if name is not None and link_defs:
         return _def_link(name)
-    node = _resolve(schema, node)
+    node = resolve(schema, node)
     if "enum" in node:
         return "one of " + ", ".join(_code(v) for v in node["enum"])
     if "const" in node:
@@ -292,28 +287,10 @@ def describe_type(schema: JSON, node: Any, *, link_defs: bool = True) -> str:
         parts.append(kind)
     if parts:
         return " or ".join(parts)
-    forms = _forms(schema, node)
-    if len(forms) > 1:
-        return " or ".join(_form_label(schema, f) for f in forms)
+    alternatives = forms(schema, node)
+    if len(alternatives) > 1:
+        return " or ".join(_form_label(schema, f) for f in alternatives)
     return "any value"
-
-
-def _forms(schema: JSON, node: Any) -> list[Any]:
-    """The alternatives an if/then/else node accepts, as unresolved leaf nodes; the
-    not-applicable form, when there is one, comes last."""
-    resolved = _resolve(schema, node)
-    if "then" not in resolved and "else" not in resolved:
-        return [node]
-    out: list[Any] = []
-    for branch in ("then", "else"):
-        if branch in resolved:
-            out.extend(_forms(schema, resolved[branch]))
-    return sorted(out, key=lambda form: _is_na(schema, form))
-
-
-def _is_na(schema: JSON, node: Any) -> bool:
-    resolved = _resolve(schema, node)
-    return resolved.get("type") == "object" and list(resolved.get("properties", {})) == ["na"]
 
 
 def _is_mapping(node: JSON) -> bool:
@@ -321,9 +298,9 @@ def _is_mapping(node: JSON) -> bool:
 
 
 def _form_label(schema: JSON, node: Any) -> str:
-    if _is_na(schema, node):
+    if is_na_form(schema, node):
         return "`{na: <reason>}`"
-    resolved = _resolve(schema, node)
+    resolved = resolve(schema, node)
     if _is_mapping(resolved):
         return "a mapping of " + ", ".join(_code(k) for k in resolved["properties"])
     return describe_type(schema, node)
@@ -336,7 +313,7 @@ def _join_or(parts: list[str]) -> str:
 
 
 def _section_node(template: Template, key: str) -> JSON:
-    return _resolve(template.schema, template.schema.get("properties", {}).get(key, {}))
+    return resolve(template.schema, template.schema.get("properties", {}).get(key, {}))
 
 
 def _fields_rows(schema: JSON, body: JSON, prefix: str = "") -> Iterator[tuple[str, JSON, bool]]:
@@ -344,7 +321,7 @@ def _fields_rows(schema: JSON, body: JSON, prefix: str = "") -> Iterator[tuple[s
     their parent."""
     required = set(body.get("required", []))
     for key, raw in body.get("properties", {}).items():
-        node = _resolve(schema, raw)
+        node = resolve(schema, raw)
         path = f"{prefix}{key}"
         yield path, raw, key in required
         if node.get("type") == "object" and "properties" in node:
@@ -400,7 +377,7 @@ def _field_table(schema: JSON, body: JSON, section: Section | None) -> list[str]
     else:
         lines = ["| Field | Title | Type | Description |", "|---|---|---|---|"]
     for key, raw, required in _fields_rows(schema, body):
-        node = _resolve(schema, raw)
+        node = resolve(schema, raw)
         kind = describe_type(schema, raw)
         if node.get("type") == "object" and "properties" in node:
             kind = "mapping"
@@ -423,17 +400,17 @@ def _section_forms(template: Template, section: Section) -> tuple[str, list[list
     labels: list[str] = []
     tables: list[list[str]] = []
     na = ""
-    for form in _forms(schema, _section_node(template, section.key)):
-        resolved = _resolve(schema, form)
-        if _is_na(schema, form):
+    for form in forms(schema, _section_node(template, section.key)):
+        resolved = resolve(schema, form)
+        if is_na_form(schema, form):
             na = "; or `{na: <reason>}` when the section does not apply"
         elif _is_mapping(resolved):
             labels.append("a mapping of the fields below")
             tables.append(_field_table(schema, resolved, section))
         elif resolved.get("type") == "array":
             items = []
-            for item in _forms(schema, resolved.get("items", {})):
-                item_resolved = _resolve(schema, item)
+            for item in forms(schema, resolved.get("items", {})):
+                item_resolved = resolve(schema, item)
                 if _is_mapping(item_resolved):
                     items.append("a mapping of the item fields below")
                     tables.append(["Item fields:", "", *_field_table(schema, item_resolved, None)])
@@ -468,7 +445,7 @@ def schema_reference(template: Template | None = None) -> str:
     lines = [
         "# Design schema",
         "",
-        "<!-- Generated from the design JSON Schema by mkdocs_mldesign.reference; do not edit by hand. -->",
+        "<!-- Generated from the design JSON Schema by docs/hooks/mldesign_docs.py; do not edit by hand. -->",
         "",
         f"What the mapping under a page's `design` key may hold, generated at build time from the JSON Schema"
         f" the plugin checks designs against (`{schema.get('$id', '')}`, version {schema.get('version', '?')}).",
@@ -577,7 +554,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, str, argpar
 
 def cli_reference(width: int = HELP_WIDTH) -> str:
     """The command-line reference page: the help of `mldesign` and every subcommand."""
-    from . import cli
+    from mkdocs_mldesign import cli
 
     top = cli.parser()
     subs = _subcommands(top)
@@ -586,7 +563,7 @@ def cli_reference(width: int = HELP_WIDTH) -> str:
     lines = [
         "# Command line",
         "",
-        "<!-- Generated from mkdocs_mldesign.cli.parser() by mkdocs_mldesign.reference; do not edit by hand. -->",
+        "<!-- Generated from mkdocs_mldesign.cli.parser() by docs/hooks/mldesign_docs.py; do not edit by hand. -->",
         "",
         "The `mldesign` command checks and scaffolds designs without building the site. It runs the same",
         "checks as the plugin, so a design that passes here passes in `mkdocs build` too. This page is",
@@ -656,6 +633,51 @@ LINT_END = "<!-- rules:end -->"
 def refresh_lint_rules(text: str) -> tuple[str, bool]:
     """The lint rules page with the rules table between its markers regenerated from
     `lint.RULES`, and whether the table it held was out of date."""
-    from .lint import rules_markdown
-
     return replace_between(text, LINT_START, LINT_END, rules_markdown())
+
+
+def rules_markdown() -> str:
+    """The table of every lint rule, as the docs show it."""
+    lines = [
+        "| Rule | Default | Scope | What it checks | Why |",
+        "|---|---|---|---|---|",
+    ]
+    for r in RULES:
+        cells = [f"`{r.id}`", r.severity, r.scope, r.summary, r.rationale]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# --- the hooks ----------------------------------------------------------------------
+
+log = logging.getLogger("mkdocs.hooks.mldesign_docs")
+
+LINT_PAGE = "lint-rules.md"
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for path, content in pages().items():
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            log.warning("%s is generated at build time; remove the file from the docs folder", path)
+            files.remove(existing)
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri != LINT_PAGE:
+        return markdown
+    try:
+        fresh, stale = refresh_lint_rules(markdown)
+    except LookupError as exc:
+        log.warning("%s: %s; the rules table cannot be generated", LINT_PAGE, exc)
+        return markdown
+    if stale:
+        log.warning(
+            "%s: the rules table is out of date; paste the output of "
+            "`python -c 'import sys; sys.path.insert(0, \"docs/hooks\"); "
+            "from mldesign_docs import rules_markdown; print(rules_markdown())'`",
+            LINT_PAGE,
+        )
+    return fresh

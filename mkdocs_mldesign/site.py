@@ -1,0 +1,163 @@
+"""One path from a site's files to its verdict, for every adapter.
+
+`Site.load(settings)` builds the site's template (the built-in schema, the site's
+extension and statuses) and turns every way that can fail into one `SiteError` whose
+message names the file, line, column and path. `Site.check_page` checks one page and
+lints the design it holds; `Site.check_site` runs the rules that need every design
+(ids, links) and returns the `Report`: designs, unreadable designs, problems and the
+site's aggregates. The MkDocs plugin, the command line and the Zensical route call
+these and nothing else, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from .design import Checker, Design, FileReader, PageResult
+from .lint import lint_design, lint_site, parse_lint_settings
+from .problems import Problem
+from .schema import (
+    SchemaError,
+    Section,
+    Template,
+    load_template,
+    locate_in,
+    parse_extension,
+    read_extension_text,
+)
+from .settings import Settings, SettingsError
+
+
+class SiteError(Exception):
+    """Settings or a template that cannot be used; the message says where and why."""
+
+
+@dataclass(slots=True, repr=False)
+class Report:
+    """Everything one check of a site found.
+
+    `designs` are the readable designs, `unreadable` the pages that hold a design that
+    cannot be read, `problems` those that belong to no readable design (an unreadable
+    design's, or a page that lost its design key). Designs are in the order of their
+    page's path.
+    """
+
+    designs: list[Design] = field(default_factory=list)
+    unreadable: list[PageResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"Report(designs={len(self.designs)}, unreadable={len(self.unreadable)}, problems={len(self.problems)})"
+
+    def all_problems(self) -> list[Problem]:
+        found = list(self.problems)
+        for design in self.designs:
+            found.extend(design.problems)
+        return sorted(found, key=Problem.sort_key)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.all_problems() if p.severity == severity)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "designs": len(self.designs) + len(self.unreadable),
+            "unreadable": len(self.unreadable),
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+        }
+
+    @property
+    def completeness(self) -> int:
+        """The mean completeness of the readable designs, whole percent rounded down."""
+        return mean_percent(d.score.value for d in self.designs)
+
+    def section_average(self, section: Section) -> int:
+        """The mean score of one section across the readable designs, whole percent."""
+        return mean_percent(s.score for d in self.designs for s in d.score.sections if s.key == section.key)
+
+
+def mean_percent(values: Iterable[Fraction]) -> int:
+    items = list(values)
+    return math.floor(sum(items, Fraction(0)) / len(items) * 100) if items else 0
+
+
+@dataclass(slots=True)
+class Site:
+    """A site's settings and template, compiled once, checking its pages."""
+
+    settings: Settings
+    template: Template
+    checker: Checker
+
+    @classmethod
+    def load(cls, settings: Settings) -> Site:
+        template = site_template(settings)
+        return cls(settings, template, Checker(template, key=settings.key))
+
+    def check_page(
+        self,
+        data: bytes,
+        *,
+        src_uri: str,
+        file: str | None = None,
+        read_file: FileReader | None = None,
+        docs_prefix: str = "",
+        today: date | None = None,
+    ) -> tuple[str, PageResult]:
+        """Check one page's bytes and lint its design: the page's text and the result."""
+        text, result = self.checker.check_bytes(
+            data, src_uri=src_uri, file=file, read_file=read_file, docs_prefix=docs_prefix
+        )
+        if result.design is not None:
+            result.design.problems.extend(
+                lint_design(result.design, self.template, self.settings, today or date.today())
+            )
+            result.design.problems.sort(key=Problem.sort_key)
+        return text, result
+
+    def check_site(self, results: Iterable[PageResult], *, context: Sequence[PageResult] = ()) -> Report:
+        """The site's verdict over the checked pages.
+
+        The designs of `context` (pages of the site that were not asked about) take part
+        in the rules across designs, so a link to them is not broken, but their own
+        problems are not reported.
+        """
+        report = Report()
+        for result in sorted(results, key=lambda r: r.src_uri or r.file):
+            if result.design is not None:
+                report.designs.append(result.design)
+            elif result.unreadable:
+                report.unreadable.append(result)
+            report.problems.extend(result.problems)
+        report.problems.sort(key=Problem.sort_key)
+        others = [r.design for r in context if r.design is not None]
+        broken = [r.id for r in (*report.unreadable, *context) if r.unreadable]
+        lint_site([*report.designs, *others], self.settings, known_ids=broken)
+        return report
+
+
+def site_template(settings: Settings) -> Template:
+    """The template for `settings`, or a `SiteError` saying where the extension is wrong."""
+    try:
+        parse_lint_settings(settings.lint)
+    except SettingsError as exc:
+        raise SiteError(str(exc)) from None
+    path = settings.extension_schema
+    try:
+        if not path:
+            return load_template(None, settings.status_names)
+        text = read_extension_text(path)
+        extension = parse_extension(path, text)
+    except SchemaError as exc:
+        raise SiteError(str(exc)) from None
+    try:
+        return load_template(extension, settings.status_names, source=f"the extension schema {path}")
+    except SchemaError as exc:
+        if not exc.path:
+            raise SiteError(str(exc)) from None
+        line, column = locate_in(path, text, exc.path)
+        raise SiteError(f"the extension schema {path}:{line}:{column}: {exc}") from None
