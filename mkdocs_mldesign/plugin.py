@@ -9,6 +9,7 @@ its page and its canvas together, and keeps only what later events need.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -120,11 +121,13 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._env: jinja2.Environment | None = None
         self._report = Report()  # the verdict of the last build, for on_post_build
         self._fingerprint = ""  # of the settings and schema the entries were checked with
+        self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose file changed
 
     # --- configuration ------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps one plugin instance, and its cache, for a whole `serve`."""
+        self._dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -188,6 +191,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._pages.clear()
         self._heads.clear()
         self._overview_page = None
+        if self._dirty and self._entries:
+            self._rebuild_changed_verdicts(files, config)
         if self.overview_path and files.get_file_from_path(self.overview_path) is None:
             files.append(
                 File.generated(
@@ -199,6 +204,46 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 )
             )
         return files
+
+    def _rebuild_changed_verdicts(self, files: Files, config: MkDocsConfig) -> None:
+        """Under `--dirty`, MkDocs rebuilds only the pages whose own file changed, but a
+        design's verdict also depends on the others (a link to an id that went away). The
+        changed pages are checked now, the site rules run over all of them, and every
+        unchanged page whose site problems differ loses its built file in the site folder,
+        so that MkDocs sees it as changed and builds it again."""
+
+        def site_problems(result: PageResult) -> frozenset[str]:
+            return frozenset(p.format() for p in result.all_problems if p.rule in lint_rules.SITE_RULE_IDS)
+
+        before = {uri: site_problems(e.result) for uri, e in self._entries.items()}
+        pages = list(files.documentation_pages())
+        unchanged = {f.src_uri for f in pages if not f.is_modified()}
+        for file in pages:
+            if file.src_uri in unchanged:
+                continue
+            try:
+                data = _read(file)
+            except OSError:
+                continue  # reported when MkDocs reads it
+            entry = self._entries.get(file.src_uri)
+            if entry is None or entry.digest != _digest(data):
+                entry = _Entry(_digest(data), file, _shown(config, file), PageResult())
+                _, entry.result = self._check(file.src_uri, data, entry, config)
+                self._entries[file.src_uri] = entry
+        present = {f.src_uri for f in pages}
+        self.site.check_site(e.result for uri, e in self._entries.items() if uri in present)
+        stale = [
+            f
+            for f in pages
+            if f.src_uri in unchanged
+            and before.get(f.src_uri) != site_problems(self._entries[f.src_uri].result)
+            and f.src_uri in self._entries
+        ]
+        for file in stale:
+            with contextlib.suppress(OSError):
+                os.remove(file.abs_dest_path)
+        if stale:
+            log.info("mldesign: rebuilding %d unchanged page(s) whose verdict changed", len(stale))
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         file = page.file

@@ -400,11 +400,11 @@ def load_template(
     """
     schema = builtin_schema()
     if extension is not None:
-        _check_as_json_schema(extension)
         try:
             check_extension(extension, schema)
         except _ExtensionError as exc:
             raise SchemaError(exc.message, exc.path) from None
+        _check_as_json_schema(extension)
         schema = merge_extension(schema, extension)
     names = list(statuses) if statuses else [s.name for s in default_statuses(schema)]
     schema = with_statuses(schema, names)
@@ -516,6 +516,12 @@ def check_extension(extension: JSON, base: JSON) -> None:
         meta = node.get("x-mldesign")
         if path and path[-1] != "properties" and meta is not None:
             _check_field_meta(meta, (*path, "x-mldesign"), group_keys)
+        pattern = node.get("pattern")
+        if path and path[-1] != "properties" and isinstance(pattern, str):
+            try:
+                re.compile(ecma_pattern(pattern))
+            except re.error as exc:
+                raise _ExtensionError((*path, "pattern"), f"the pattern cannot be used: {exc}") from None
 
     merged = merge_extension(base, extension)  # a mistake in the shape surfaces here
     for path, node in _walk(extension):

@@ -564,3 +564,18 @@ def built(workspace: Workspace, cli_run: Command) -> CorpusBuild:
         logger.setLevel(old_level)
     warnings = [r.getMessage() for r in capture.records if r.levelno >= logging.WARNING]
     return CorpusBuild(workspace.site, warnings, seconds, error)
+
+
+def run_mldesign(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed `mldesign` command, run for real in `cwd`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    return subprocess.run(
+        [mldesign_command(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        env=env,
+        check=False,
+    )

@@ -676,7 +676,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if stale:
         log.warning(
             "%s: the rules table is out of date; paste the output of "
-            "`python -c 'import sys; sys.path.insert(0, \"docs/hooks\"); "
+            '`python -c \'import sys; sys.path.insert(0, "docs/hooks"); '
             "from mldesign_docs import rules_markdown; print(rules_markdown())'`",
             LINT_PAGE,
         )

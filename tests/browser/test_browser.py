@@ -389,3 +389,49 @@ def test_author_strings_cannot_run_script(tmp_path: Path, new_tab: NewTab) -> No
             assert page.locator("text=window.__pwned=1").count() >= 1, f"the payload is not shown as text on {path}"
             assert page.evaluate("typeof window.__pwned") == "undefined", path
         tab.assert_clean()
+
+
+# --- search and sorting, as Material users expect them ---------------------------------------
+
+
+def test_search_finds_a_word_from_a_design_section(example_site: ExampleSite, new_tab: NewTab) -> None:
+    # Under theme mldesign, `search` is Material's plugin registered as mldesign/search; the
+    # header must still draw the box, and the index must hold the rendered sections.
+    tab = new_tab(example_site.url)
+    tab.open("")
+    page = tab.page
+    expect = _expect()
+    box = page.locator("input.md-search__input")
+    expect(box).to_be_visible()
+    box.click()
+    page.keyboard.type("maximisation", delay=20)  # only in the identity service's labeling section
+    result = page.locator(".md-search-result__item").first
+    expect(result).to_be_visible(timeout=10_000)
+    link = page.locator(".md-search-result__link").first
+    assert "designs/identity-service/" in (link.get_attribute("href") or "")
+    tab.screenshot("search-result")
+    tab.assert_clean()
+
+
+def test_a_click_anywhere_in_a_header_cell_sorts(example_site: ExampleSite, new_tab: NewTab) -> None:
+    tab = new_tab(example_site.url)
+    tab.open("designs/")
+    page = tab.page
+    expect = _expect()
+    header = page.locator("table.mldesign-overview thead th", has_text="Completeness")
+    box = header.bounding_box()
+    button = header.locator("button").bounding_box()
+    assert box is not None
+    assert button is not None
+    # The button fills its cell, so there is no dead area beside the label.
+    assert button["width"] >= box["width"] * 0.7
+    # A click at the cell's far right and bottom edge, away from the label text.
+    page.mouse.click(box["x"] + box["width"] - 3, box["y"] + box["height"] - 3)
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    page.mouse.click(box["x"] + 3, box["y"] + 3)
+    expect(header).to_have_attribute("aria-sort", "descending")
+    # And by keyboard: the button takes focus and Enter sorts.
+    header.locator("button").focus()
+    page.keyboard.press("Enter")
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    tab.assert_clean()

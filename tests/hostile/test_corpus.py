@@ -282,3 +282,17 @@ def test_no_payload_ran_anywhere(built: CorpusBuild, workspace: Workspace) -> No
 
 def test_a_symlinked_design_file_is_not_published(built: CorpusBuild) -> None:
     assert "Leaked from outside the docs" not in built.page("design-file-symlink.md")
+
+
+def test_the_command_and_the_build_report_the_same_problems(cli_run: Command, built: CorpusBuild) -> None:
+    """One path from file to verdict: the same problems, worded the same, over the whole corpus.
+
+    The command runs in the docs folder and names files from there; the build names them
+    from the folder of mkdocs.yml, one level up.
+    """
+    from_command = {Problem(**p).format(with_severity=False) for p in cli_run.problems}
+    prefix = "mkdocs_mldesign: "
+    from_build = {w[len(prefix) :].replace("docs/", "") for w in built.warnings if w.startswith(prefix)}
+    assert from_command, "the command found nothing: the comparison would prove nothing"
+    assert sorted(from_command - from_build) == []
+    assert sorted(from_build - from_command) == []

@@ -379,3 +379,22 @@ def test_editing_a_design_file_reloads_its_page(tmp_path: Path, serve: StartServ
     html = server.wait_for("designs/ranker/", lambda b: "Referral coordinators" in b, "the repaired design file")
     assert "admonition failure" not in html
     server.assert_alive()
+
+
+def test_dirty_rebuild_reaches_a_page_whose_verdict_another_design_changed(tmp_path: Path, serve: StartServer) -> None:
+    # `app` depends on `store`. Renaming `store`'s id breaks `app`'s link, though `app`'s
+    # own file is untouched, which `--dirty` alone would not rebuild.
+    root = tmp_path / "site"
+    app = "---\ntitle: App\ndesign:\n  id: app\n  status: draft\n  owners: [A]\n  depends_on: [store]\n---\n\nApp.\n"
+    store = "---\ntitle: Store\ndesign:\n  id: store\n  status: draft\n  owners: [A]\n---\n\nStore.\n"
+    write_site(root, {"index.md": "# Home\n", "designs/app.md": app, "designs/store.md": store})
+    server = serve(root, "--dirty")
+    assert "link-exists" not in server.get("designs/app/")
+
+    _edit(root / "docs/designs/store.md", store.replace("id: store", "id: storage"), tmp_path)
+    html = server.wait_for("designs/app/", lambda b: "link-exists" in b, "the broken link on the app page")
+    assert "no design on the site has the id `store`" in html
+
+    _edit(root / "docs/designs/store.md", store, tmp_path)  # and back: the problem goes away again
+    server.wait_for("designs/app/", lambda b: "link-exists" not in b, "the link repaired on the app page")
+    server.assert_alive()
