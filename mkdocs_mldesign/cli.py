@@ -254,10 +254,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(f"`{status}` is not a status of this site; use one of: {', '.join(template.statuses)}")
     ident = _text_argument("--id", args.id) if args.id is not None else default_id(page.as_posix())
     if not site.checker.usable_id(ident):
-        raise UsageError(
-            f"`{ident}` cannot be an id; use letters, digits, '.', '_' and '-', starting with a letter or digit"
-            + (" (it is reserved)" if ident in template.reserved_ids else "")
-        )
+        reserved = " (the site keeps it for its own files)" if ident in template.reserved_ids else ""
+        raise UsageError(f"`{ident}` cannot be an id{reserved}; {template.id_hint}")
     new = NewDesign(title, ident, status, owners, date.today())
     files: list[tuple[Path, str]] = []
     if args.yaml:

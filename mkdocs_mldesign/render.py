@@ -347,7 +347,7 @@ class Renderer:
             groups = tuple(_drop_dead_metric_links(g, metric_names) for g in groups)
         extra = {}
         for f in self.template.metadata:
-            if f.key not in _BUILTIN_METADATA and is_filled(data.get(f.key)):
+            if not f.shown and is_filled(data.get(f.key)):  # an organisation's own field
                 value = data.get(f.key)
                 extra[f.title] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         return DesignView(
@@ -374,11 +374,6 @@ class Renderer:
             badge_url=badge_url,
             extra=extra,
         )
-
-
-_BUILTIN_METADATA = frozenset(
-    {"id", "status", "owners", "reviewers", "version", "created", "updated", "depends_on", "supersedes", "lint_ignore"}
-)
 
 
 def _strings(value: Any) -> list[str]:

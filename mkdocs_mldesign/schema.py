@@ -135,6 +135,13 @@ class Template:
         return tuple(self.schema["properties"]["status"]["enum"])
 
     @property
+    def id_hint(self) -> str:
+        """What an id must look like, in words (the schema's hint for `id`)."""
+        meta = self.resolve(self.schema.get("properties", {}).get("id")).get("x-mldesign")
+        hint = meta.get("hint") if isinstance(meta, dict) else None
+        return hint if isinstance(hint, str) else "use the form the schema asks for"
+
+    @property
     def id_pattern(self) -> str | None:
         pattern = self.resolve(self.schema.get("properties", {}).get("id")).get("pattern")
         return pattern if isinstance(pattern, str) else None
