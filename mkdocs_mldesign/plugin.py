@@ -16,12 +16,12 @@ import os
 import posixpath
 from dataclasses import dataclass, replace
 from datetime import date
-from html import escape as escape_html
 from importlib import resources
 from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -136,12 +136,17 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             raise PluginError(f"mldesign: {exc}") from None
         self.settings, self.template = self.site.settings, self.site.template
         self.renderer = Renderer(self.template, self.settings)
-        self.overview_path = _path_option(self.config.overview, "designs/index.md")
+        self.overview_path = _path_option("overview", self.config.overview, "designs/index.md")
         if self.overview_path and not self.overview_path.endswith(".md"):
             raise PluginError(
                 f"mldesign: `overview` must be a Markdown path such as designs/index.md, not {self.overview_path!r}"
             )
-        self.export_path = _path_option(self.config.export, "designs.json")
+        self.export_path = _path_option("export", self.config.export, "designs.json")
+        if self.export_path and self.export_path.startswith(OWN_FOLDERS):
+            raise PluginError(
+                f"mldesign: `export: {self.export_path}` would replace one of the plugin's own files "
+                f"(under {', '.join(OWN_FOLDERS)}); choose another path, such as designs.json"
+            )
         _alias_search(config)
         # Appended, never prepended: a user's custom_dir must keep winning.
         if TEMPLATES_DIR not in config.theme.dirs:
@@ -193,6 +198,13 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._overview_page = None
         if self._dirty and self._entries:
             self._rebuild_changed_verdicts(files, config)
+        if self.export_path:
+            taken = next((f for f in files if f.dest_uri == self.export_path), None)
+            if taken is not None:
+                raise PluginError(
+                    f"mldesign: `export: {self.export_path}` would replace {taken.src_uri} in the built site; "
+                    "choose another path, such as designs.json"
+                )
         if self.overview_path and files.get_file_from_path(self.overview_path) is None:
             files.append(
                 File.generated(
@@ -265,6 +277,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         else:
             entry.file = file  # this build's File; it reads the same text
             text, _ = decode(data, entry.shown)
+        if file.src_uri == self.overview_path and entry.result.is_design:
+            raise PluginError(
+                f"mldesign: `overview: {self.overview_path}` names a design page; the overview would hide its "
+                "design. Point `overview` at another page, or move the design"
+            )
         for problem in entry.result.all_problems:
             if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
                 _warn(problem)
@@ -299,7 +316,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             page.meta = dict(entry.result.meta)
             title = page.meta.get("title")
             if isinstance(title, str):
-                page.meta["title"] = escape_html(title)
+                # As Markup: themes that print the title as it is get it escaped once, and
+                # those that escape it themselves (`| e`, as Material's footer does) do not
+                # escape it twice.
+                page.meta["title"] = Markup.escape(title)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -509,11 +529,33 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 # --- helpers (MkDocs-specific glue, kept out of the core) -----------------------------
 
 
-def _path_option(value: object, default: str) -> str | None:
-    """A path option that may also be `true` (the default path) or `false` (off)."""
+#: The folders of the built site whose files the plugin writes itself.
+OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/")
+
+
+def _path_option(name: str, value: object, default: str) -> str | None:
+    """A path option that may also be `true` (the default path) or `false` (off), checked
+    to name a file inside its folder: relative, no `..`, not a folder."""
     if value is True:
         return default
-    return str(value) if value else None
+    if not value:
+        return None
+    given = str(value)
+    norm = posixpath.normpath(given.replace("\\", "/"))
+    if (
+        posixpath.isabs(given)
+        or given.startswith("\\")
+        or (len(given) > 1 and given[1] == ":")
+        or norm in (".", "..")
+        or norm.startswith("../")
+        or given.endswith(("/", "\\"))
+        or any(ord(ch) < 0x20 for ch in given)
+    ):
+        raise PluginError(
+            f"mldesign: `{name}: {given}` must name a file inside the site, as a relative path "
+            f"without `..`, such as {default}"
+        )
+    return norm
 
 
 def _warn(problem: Problem) -> None:
@@ -587,8 +629,9 @@ def _place(html: str, placement: str) -> str:
 def _extend_toc(page: Page, view: DesignView, placement: str) -> None:
     items = []
     for group in view.groups:
-        link = AnchorLink(group.title, group.anchor, 2)
-        link.children = [AnchorLink(s.title, s.anchor, 3) for s in group.sections]
+        # AnchorLink's title is HTML (Material prints it as it is): an extension's titles are text.
+        link = AnchorLink(Markup.escape(group.title), group.anchor, 2)
+        link.children = [AnchorLink(Markup.escape(s.title), s.anchor, 3) for s in group.sections]
         items.append(link)
     target: list[AnchorLink] = page.toc.items
     if len(target) == 1 and target[0].level == 1:
