@@ -248,8 +248,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             f
             for f in pages
             if f.src_uri in unchanged
-            and before.get(f.src_uri) != site_problems(self._entries[f.src_uri].result)
             and f.src_uri in self._entries
+            and before.get(f.src_uri) != site_problems(self._entries[f.src_uri].result)
         ]
         for file in stale:
             with contextlib.suppress(OSError):
@@ -312,13 +312,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             # Every page whose front matter the plugin hands back passes here, readable
             # design or not. Themes print a page's title as HTML (nav, toc, <title>); a
             # design page's title is data like the rest of its front matter, so it is
-            # escaped once, here.
+            # escaped here, as Markup: themes that escape it themselves (`| e`, as
+            # Material's footer does) then do not escape it twice.
             page.meta = dict(entry.result.meta)
             title = page.meta.get("title")
             if isinstance(title, str):
-                # As Markup: themes that print the title as it is get it escaped once, and
-                # those that escape it themselves (`| e`, as Material's footer does) do not
-                # escape it twice.
                 page.meta["title"] = Markup.escape(title)
         return markdown
 

@@ -41,6 +41,9 @@ LinkResolver = Callable[[str], str | None]
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+#: How many `[` one snippet, and one design, may hand Python-Markdown (see `convert_many`).
+MAX_BRACKETS = 200
+MAX_DESIGN_BRACKETS = 2000
 _SEPARATOR = "MLDESIGNSEPARATOR7F3A"
 _SEPARATOR_HTML = f"<p>{_SEPARATOR}</p>"
 _SINGLE_PARAGRAPH = re.compile(r"^<p>((?:(?!<p>).)*)</p>$", re.DOTALL)
@@ -99,8 +102,21 @@ class SafeMarkdown:
             self._guard.resolver = None
 
     def convert_many(self, texts: Sequence[str], resolver: LinkResolver | None = None) -> list[str]:
-        """Convert several snippets in one pass; each keeps its own HTML."""
-        out = [f"<p>{t}</p>" if _PLAIN.fullmatch(t) else "" for t in texts]
+        """Convert several snippets in one pass; each keeps its own HTML.
+
+        Python-Markdown takes time quadratic in the `[` of a paragraph (upstream #798):
+        past `MAX_BRACKETS` in one snippet, or `MAX_DESIGN_BRACKETS` over all of them, a
+        snippet is shown as plain text, escaped, without going through the converter.
+        """
+        budget = MAX_DESIGN_BRACKETS
+        out = []
+        for text in texts:
+            count = text.count("[")
+            if count > MAX_BRACKETS or count > budget:
+                out.append(f"<p>{html.escape(text, quote=False)}</p>")  # as plain text, past the converter
+            else:
+                budget -= count
+                out.append(f"<p>{text}</p>" if _PLAIN.fullmatch(text) else "")
         rest = [t for t, done in zip(texts, out, strict=True) if not done]
         if rest:
             converted = iter(self._convert_many(rest, resolver))

@@ -42,3 +42,19 @@ def test_prose_takes_the_short_path() -> None:
     assert _PLAIN.fullmatch("Faces are matched on the device; nothing leaves it (99.5% of the time).")
     for text in ("**bold**", "- item", "<b>x</b>", "a & b", "[x](y)", "line\nbreak", "x  ", "#1", "1. one"):
         assert not _PLAIN.fullmatch(text), text
+
+
+def test_a_snippet_with_too_many_brackets_is_shown_as_plain_text() -> None:
+    # Python-Markdown's time grows with the square of the `[` in a paragraph: 20 KB of them
+    # took a minute. Past the bound, the text skips the converter and is shown escaped.
+    from mkdocs_mldesign.render import MAX_BRACKETS, MAX_DESIGN_BRACKETS, SafeMarkdown
+
+    md = SafeMarkdown()
+    hostile = "[<b>" * 5000
+    [shown] = md.convert_many([hostile])
+    assert shown == "<p>" + "[&lt;b&gt;" * 5000 + "</p>"
+    # Under the bound, Markdown as usual; over the design's budget, plain again.
+    link = "[" * (MAX_BRACKETS - 1) + " [a](https://example.org)"
+    out = md.convert_many([link] * (MAX_DESIGN_BRACKETS // MAX_BRACKETS + 2))
+    assert '<a href="https://example.org">a</a>' in out[0]
+    assert out[-1] == "<p>" + link + "</p>"
