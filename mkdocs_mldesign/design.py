@@ -88,16 +88,10 @@ class Located:
         return frontmatter.path_at(_compose(self.text), note.line, note.column)
 
 
-_compose_cache: dict[str, yaml.Node | None] = {}
-
-
 def _compose(text: str) -> yaml.Node | None:
-    # Composed only when a page has a problem; a small cache serves all its problems.
-    if text not in _compose_cache:
-        if len(_compose_cache) > 8:
-            _compose_cache.clear()
-        _compose_cache[text] = frontmatter.compose(text)
-    return _compose_cache[text]
+    # Composed only when a page has a problem, and then mostly found in frontmatter's memory
+    # of the last texts it loaded.
+    return frontmatter.compose(text)
 
 
 @dataclass(slots=True, repr=False)
@@ -297,7 +291,11 @@ class Checker:
         if self.key not in meta:
             return PageResult(problems=self._lost_key(meta, block, file))
         page_source = Located.of(file, block.text, block.first_line, ())
-        result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix, page_source, loaded.notes)
+        if self.key in loaded.oversized:
+            design_source = Located.of(file, block.text, block.first_line, (self.key,))
+            result = self._too_large(design_source, aliased=loaded.oversized[self.key])
+        else:
+            result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix, page_source, loaded.notes)
         result.meta, result.body = meta, block.body
         result.src_uri, result.file = src_uri, file
         if result.design is None:
@@ -468,12 +466,26 @@ class Checker:
         loaded = frontmatter.load_noting(text, shown, 1)
         if loaded.problem is not None:
             return loaded.problem
-        return loaded.data, Located.of(shown, text, 1, ()), loaded.notes
+        located = Located.of(shown, text, 1, ())
+        if loaded.oversized:  # the file is the design: any part too large makes all of it so
+            return self._too_large(located, aliased=all(loaded.oversized.values())).problems[0]
+        return loaded.data, located, loaded.notes
 
     def _unreadable(self, located: Located, rule: str, message: str, hint: str) -> PageResult:
         """A page whose design cannot be checked at all, with the problem at its design key."""
         line, column = located.locate(())
         return PageResult(problems=[Problem(located.file, line, column, self.key, "error", rule, message, hint)])
+
+    def _too_large(self, located: Located, *, aliased: bool) -> PageResult:
+        return self._unreadable(
+            located,
+            "yaml-alias-bomb" if aliased else "yaml-too-large",
+            f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values"
+            + (" through aliases" if aliased else ""),
+            "write the design out without repeated `*alias` references"
+            if aliased
+            else "a design needs far fewer values; split it, or move long lists into the page body",
+        )
 
     def _given_id(self, data: dict[str, Any] | None, src_uri: str) -> str:
         given = data.get("id") if data is not None else None
@@ -499,16 +511,7 @@ class Checker:
             result.problems.extend(notes.outside)
             return result
         if frontmatter.expanded_size(raw) > frontmatter.MAX_EXPANDED_NODES:
-            aliased = frontmatter.has_aliases(raw)
-            result = self._unreadable(
-                located,
-                "yaml-alias-bomb" if aliased else "yaml-too-large",
-                f"the design expands to more than {frontmatter.MAX_EXPANDED_NODES:,} values"
-                + (" through aliases" if aliased else ""),
-                "write the design out without repeated `*alias` references"
-                if aliased
-                else "a design needs far fewer values; split it, or move long lists into the page body",
-            )
+            result = self._too_large(located, aliased=frontmatter.has_aliases(raw))
             result.problems.extend(notes.outside)
             return result
         if not isinstance(raw, dict):
@@ -555,6 +558,7 @@ class Checker:
                     f"choose another id; the design is shown as `{ident}` until then",
                 )
             )
+        issues.extend(_plain_texts(data))
         for issue in issues[:MAX_PROBLEMS]:
             design.problems.append(self._problem(design, issue))
         if len(issues) > MAX_PROBLEMS:
@@ -582,7 +586,31 @@ class Checker:
                         )
                         hint = f'put it in quotes ("{shown}") to keep it as text'
                     return design.problem(issue.path, "yaml-coerced", message, hint)
-        return design.problem(issue.path, issue.rule, issue.message, issue.hint, at_key=issue.at_key)
+        severity: Severity = "warning" if issue.rule == "markdown-plain" else "error"
+        return design.problem(issue.path, issue.rule, issue.message, issue.hint, at_key=issue.at_key, severity=severity)
+
+
+def _plain_texts(data: dict[str, Any]) -> list[Issue]:
+    """Warnings for the texts shown as plain text because Markdown cannot afford them."""
+    total = frontmatter.brackets_in(data)
+    found = []
+    for path, text in frontmatter.texts_of(data):
+        if not frontmatter.plain_text(text, total):
+            continue
+        if text.count("[") > frontmatter.MAX_BRACKETS:
+            message = f"the text holds {text.count('['):,} `[`, more than {frontmatter.MAX_BRACKETS} for Markdown"
+        else:
+            message = (
+                f"the design holds {total:,} `[` in all, more than {frontmatter.MAX_DESIGN_BRACKETS:,} for Markdown"
+            )
+        found.append(
+            Issue(
+                path, "markdown-plain", message + ", so it is shown as plain text", "shorten it, or escape the brackets"
+            )
+        )
+        if len(found) > MAX_PROBLEMS:
+            break
+    return found
 
 
 @dataclass(slots=True)

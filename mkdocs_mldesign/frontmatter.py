@@ -118,6 +118,10 @@ class Loaded:
     data: Any = None
     problem: Problem | None = None
     notes: list[Note] = field(default_factory=list)
+    #: The top-level keys (or "" for the whole document) whose value held more than
+    #: `MAX_EXPANDED_NODES` values, by whether aliases made it so. Such a value is never
+    #: built (it reads as null): PyYAML takes seconds to build 100,000 values.
+    oversized: dict[str, bool] = field(default_factory=dict)
 
 
 #: Plain scalars YAML 1.1 reads as booleans besides true and false.
@@ -265,7 +269,15 @@ def load_noting(text: str, file: str, first_line: int = 1) -> Loaded:
         )
     notes: list[Note] = []
     try:
-        return Loaded(yaml.load(text, Loader=_make_loader(notes)), None, notes)
+        loader = _make_loader(notes)(text)
+        try:
+            node = loader.get_single_node()
+            _remember(text, node)  # composed once: locating a problem in it later needs the same tree
+            oversized = _drop_oversized(node)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+        return Loaded(data, None, notes, oversized)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         tag = re.search(r"tag '([^']*)'", exc.problem or "")
@@ -418,6 +430,65 @@ def _syntax_words(problem: str, context: str) -> tuple[str, str]:
         if phrase in problem or phrase in context:
             return f"invalid YAML: {message}", hint
     return "invalid YAML: the text cannot be read at this point", "check the indentation and quoting around this point"
+
+
+def _node_size(node: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> tuple[int, int]:
+    """How many values a node holds once aliases are expanded, and how many distinct ones,
+    each stopping past `limit`. Memoised over shared nodes, so aliases cost nothing."""
+    sizes: dict[int, int] = {}
+    distinct = 0
+
+    def size(current: yaml.Node, depth: int) -> int:
+        nonlocal distinct
+        if not isinstance(current, yaml.MappingNode | yaml.SequenceNode):
+            return 1
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        if depth > MAX_NESTING:  # nesting_depth reports it on the built data
+            return 1
+        sizes[key] = limit + 1  # a node that contains itself expands without end
+        if isinstance(current, yaml.MappingNode):
+            # A merge (`<<: *base`) copies keys in, each at most once: the built data's own
+            # walk (`expanded_size`) counts it; here it would count a self-merge forever.
+            children = [v for k, val in current.value if k.tag != "tag:yaml.org,2002:merge" for v in (k, val)]
+        else:
+            children = list(current.value)
+        distinct += len(children)
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > limit:
+                break
+        sizes[key] = total
+        return total
+
+    return size(node, 0), distinct
+
+
+def _drop_oversized(root: yaml.Node | None) -> dict[str, bool]:
+    """Replace each oversized top-level value (or the whole document) with null before it
+    is built; return where that was done and whether aliases made it so."""
+    if root is None:
+        return {}
+    total, distinct = _node_size(root)
+    if total <= MAX_EXPANDED_NODES:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        _nullify(root)
+        return {"": distinct <= MAX_EXPANDED_NODES}
+    dropped: dict[str, bool] = {}
+    for index, (key_node, value_node) in enumerate(root.value):
+        total, distinct = _node_size(value_node)
+        if total > MAX_EXPANDED_NODES:
+            name = _scalar_key(key_node) or ""
+            dropped[name] = distinct <= MAX_EXPANDED_NODES
+            root.value[index] = (key_node, yaml.ScalarNode("tag:yaml.org,2002:null", "", value_node.start_mark))
+    return dropped
+
+
+def _nullify(node: yaml.Node) -> None:
+    node.value = []  # an empty list or mapping: nothing left to build
 
 
 def _tab_at(text: str, mark: Any) -> bool:
@@ -660,15 +731,61 @@ def normalise(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[t
     return walk(value, path), issues
 
 
+# --- what Markdown can afford --------------------------------------------------------
+
+#: Python-Markdown takes time quadratic in the `[` of a paragraph (upstream #798). A text
+#: with more than `MAX_BRACKETS` of them, or every text of a design holding more than
+#: `MAX_DESIGN_BRACKETS` in all, is shown as plain text instead; the check warns of it.
+MAX_BRACKETS = 200
+MAX_DESIGN_BRACKETS = 2000
+
+
+def texts_of(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every text in plain JSON data, with its path, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from texts_of(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from texts_of(child, (*path, index))
+
+
+def brackets_in(data: Any) -> int:
+    """How many `[` the texts of a design hold in all."""
+    return sum(text.count("[") for _, text in texts_of(data))
+
+
+def plain_text(text: str, design_brackets: int) -> bool:
+    """Whether a text of a design holding `design_brackets` in all is shown without Markdown."""
+    return (design_brackets > MAX_DESIGN_BRACKETS and "[" in text) or text.count("[") > MAX_BRACKETS
+
+
 # --- locating a field in the YAML text ------------------------------------------------
+
+
+#: The node trees of the last texts loaded or composed, to locate their problems without
+#: parsing them again. Two: the page, and the design file it names.
+_composed: dict[str, yaml.Node | None] = {}
+
+
+def _remember(text: str, node: yaml.Node | None) -> None:
+    if len(_composed) >= 2:
+        _composed.pop(next(iter(_composed)))
+    _composed[text] = node
 
 
 def compose(text: str) -> yaml.Node | None:
     """The YAML node tree with marks, or None when it cannot be composed."""
+    if text in _composed:
+        return _composed[text]
     try:
-        return yaml.compose(text, Loader=_BaseLoader)
+        node = yaml.compose(text, Loader=_BaseLoader)
     except (yaml.YAMLError, RecursionError):
-        return None
+        node = None
+    _remember(text, node)
+    return node
 
 
 def _pairs(node: yaml.MappingNode, seen: set[int] | None = None) -> Iterator[tuple[yaml.Node, yaml.Node]]:

@@ -20,6 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
 from .design import Design
+from .frontmatter import brackets_in, plain_text
 from .schema import Section, Template
 from .settings import Settings, StatusSpec
 from .views import (
@@ -41,9 +42,6 @@ LinkResolver = Callable[[str], str | None]
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
-#: How many `[` one snippet, and one design, may hand Python-Markdown (see `convert_many`).
-MAX_BRACKETS = 200
-MAX_DESIGN_BRACKETS = 2000
 _SEPARATOR = "MLDESIGNSEPARATOR7F3A"
 _SEPARATOR_HTML = f"<p>{_SEPARATOR}</p>"
 _SINGLE_PARAGRAPH = re.compile(r"^<p>((?:(?!<p>).)*)</p>$", re.DOTALL)
@@ -101,21 +99,20 @@ class SafeMarkdown:
         finally:
             self._guard.resolver = None
 
-    def convert_many(self, texts: Sequence[str], resolver: LinkResolver | None = None) -> list[str]:
+    def convert_many(
+        self, texts: Sequence[str], resolver: LinkResolver | None = None, *, design_brackets: int = 0
+    ) -> list[str]:
         """Convert several snippets in one pass; each keeps its own HTML.
 
-        Python-Markdown takes time quadratic in the `[` of a paragraph (upstream #798):
-        past `MAX_BRACKETS` in one snippet, or `MAX_DESIGN_BRACKETS` over all of them, a
-        snippet is shown as plain text, escaped, without going through the converter.
+        A snippet Python-Markdown cannot afford (`frontmatter.plain_text`: too many `[`
+        in it, or in the design it belongs to, which holds `design_brackets`) is shown as
+        plain text, escaped, without going through the converter.
         """
-        budget = MAX_DESIGN_BRACKETS
         out = []
         for text in texts:
-            count = text.count("[")
-            if count > MAX_BRACKETS or count > budget:
-                out.append(f"<p>{html.escape(text, quote=False)}</p>")  # as plain text, past the converter
+            if plain_text(text, design_brackets):
+                out.append(f"<p>{html.escape(text, quote=False)}</p>")
             else:
-                budget -= count
                 out.append(f"<p>{text}</p>" if _PLAIN.fullmatch(text) else "")
         rest = [t for t, done in zip(texts, out, strict=True) if not done]
         if rest:
@@ -149,8 +146,8 @@ class _Batch:
         self.texts.append(text)
         return len(self.texts) - 1
 
-    def run(self, md: SafeMarkdown, resolver: LinkResolver | None) -> None:
-        self.out = md.convert_many(self.texts, resolver)
+    def run(self, md: SafeMarkdown, resolver: LinkResolver | None, design_brackets: int = 0) -> None:
+        self.out = md.convert_many(self.texts, resolver, design_brackets=design_brackets)
 
     def __getitem__(self, index: int) -> str:
         return self.out[index]
@@ -208,7 +205,7 @@ class Renderer:
                 continue  # an optional section the author left out is not shown
             score = scored.get(section.key) or score_section(section, value)
             pending.append(self._section(section, value, score, batch))
-        batch.run(self.md, resolver)
+        batch.run(self.md, resolver, brackets_in(design.data))
         sections = [build() for build in pending]
         groups = []
         for group in self.template.groups:

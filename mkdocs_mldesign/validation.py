@@ -81,7 +81,7 @@ def json_type(value: Any) -> str:
 def _quote(value: Any) -> str:
     """A short, safe rendering of a scalar for a message; never a container's repr."""
     if isinstance(value, str):
-        text = value.replace("\n", " ")
+        text = value.replace("\r", "\\r").replace("\n", "\\n")  # a line break shown, not hidden
         return f"`{text if len(text) <= 40 else text[:39] + '…'}`"
     if isinstance(value, bool) or value is None:  # as YAML spells them, not Python
         return "`null`" if value is None else f"`{str(value).lower()}`"

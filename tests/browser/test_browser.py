@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ExampleSite, NewTab, Tab, build_folder, serve_folder, write_site
+from tests.conftest import CASES, CorpusBuild, ExampleSite, NewTab, Tab, build_folder, serve_folder, write_site
 from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
 pytestmark = pytest.mark.browser
@@ -435,3 +435,42 @@ def test_a_click_anywhere_in_a_header_cell_sorts(example_site: ExampleSite, new_
     page.keyboard.press("Enter")
     expect(header).to_have_attribute("aria-sort", "ascending")
     tab.assert_clean()
+
+
+# --- hostile input, in a real browser -----------------------------------------------------
+
+
+def test_no_page_built_from_the_hostile_corpus_runs_script(built: CorpusBuild, new_tab: NewTab) -> None:
+    """Every page of the corpus site, design pages, overview and canvases: a payload that
+    ran would open a dialog (they call alert) or set a property on the window."""
+    assert built.error is None, f"the build failed: {built.error!r}"
+    scripts = [c.target.removesuffix(".md") for c in CASES if c.script]
+    assert len(scripts) >= 20, "the corpus holds the injection cases"
+    # The injection cases' pages, their canvases (by page name or by their own id), the
+    # overview and the home page, which lists every title in its navigation.
+    pages = sorted(
+        p.relative_to(built.site).as_posix()
+        for p in built.site.rglob("*.html")
+        if p.stem in scripts or p.parent.name == "canvas" or p.name == "index.html"
+    )
+    with serve_folder(built.site) as url:
+        tab = new_tab(url)
+        dialogs: list[str] = []
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(f"{tab.page.url}: {dialog.message}")
+            dialog.dismiss()
+
+        tab.page.on("dialog", on_dialog)
+        for path in pages:
+            tab.open(path)
+            tab.page.wait_for_load_state("load")
+            ran = tab.page.evaluate("() => Boolean(window.pwned || window.__mldesign_pwned)")
+            assert not ran, path
+            # A payload tag reaching the DOM as an element, not as text, is a failure even
+            # if nothing fired: an image with an error handler, an svg with onload.
+            live = tab.page.evaluate(
+                "() => Array.from(document.querySelectorAll('[onerror],[onload]')).map(e => e.outerHTML)"
+            )
+            assert live == [], f"{path}: {live}"
+    assert dialogs == []

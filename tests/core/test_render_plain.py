@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mkdocs_mldesign.design import Checker
 from mkdocs_mldesign.render import _PLAIN, SafeMarkdown
 
 MD = SafeMarkdown()
@@ -47,14 +48,23 @@ def test_prose_takes_the_short_path() -> None:
 def test_a_snippet_with_too_many_brackets_is_shown_as_plain_text() -> None:
     # Python-Markdown's time grows with the square of the `[` in a paragraph: 20 KB of them
     # took a minute. Past the bound, the text skips the converter and is shown escaped.
-    from mkdocs_mldesign.render import MAX_BRACKETS, MAX_DESIGN_BRACKETS, SafeMarkdown
+    from mkdocs_mldesign.frontmatter import MAX_BRACKETS, MAX_DESIGN_BRACKETS
+    from mkdocs_mldesign.render import SafeMarkdown
 
     md = SafeMarkdown()
     hostile = "[<b>" * 5000
     [shown] = md.convert_many([hostile])
     assert shown == "<p>" + "[&lt;b&gt;" * 5000 + "</p>"
-    # Under the bound, Markdown as usual; over the design's budget, plain again.
+    # Under the bound, Markdown as usual; in a design over its budget, plain again.
     link = "[" * (MAX_BRACKETS - 1) + " [a](https://example.org)"
-    out = md.convert_many([link] * (MAX_DESIGN_BRACKETS // MAX_BRACKETS + 2))
-    assert '<a href="https://example.org">a</a>' in out[0]
-    assert out[-1] == "<p>" + link + "</p>"
+    [linked] = md.convert_many([link], design_brackets=MAX_DESIGN_BRACKETS)
+    assert '<a href="https://example.org">a</a>' in linked
+    [plain] = md.convert_many([link], design_brackets=MAX_DESIGN_BRACKETS + 1)
+    assert plain == "<p>" + link + "</p>"
+
+
+def test_the_check_warns_where_a_text_is_shown_plain(checker: Checker) -> None:
+    text = "---\ndesign:\n  status: draft\n  owners: [A]\n  background:\n    users: '" + "[" * 300 + "'\n---\n"
+    [problem] = checker.check_source(text, src_uri="a.md").all_problems
+    assert (problem.rule, problem.severity, problem.field) == ("markdown-plain", "warning", "design.background.users")
+    assert "300 `[`" in problem.message

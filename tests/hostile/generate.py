@@ -109,8 +109,67 @@ def many_broken_links() -> str:
     return f"{head}  depends_on: [{ids}]\n---\n"
 
 
+def slow_heading(gap: str) -> str:
+    """A page with no title whose first heading holds a long run of `gap`: the heading
+    pattern the first release used took cubic time on it (20 s for 3,000 spaces)."""
+    return f"---\ndesign:\n  status: draft\n  owners: [Hostile team]\n---\n\n# Slow{gap}heading\n"
+
+
+def many_brackets(opener: str) -> str:
+    """A field of 20 KB of unclosed `opener`: Python-Markdown takes quadratic time on it."""
+    text = opener * (20_000 // len(opener))
+    return (
+        "---\ntitle: Many brackets\ndesign:\n  status: draft\n  owners: [Hostile team]\n"
+        f"  background:\n    users: '{text}'\n---\n"
+    )
+
+
+def plain_list() -> str:
+    """100,001 owners and no alias, under the byte limit: too many values, and not an alias bomb."""
+    items = "    - x\n" * 100_001
+    return f"---\ntitle: A plain list\ndesign:\n  status: draft\n  owners:\n{items}---\n"
+
+
+def plain_mapping() -> str:
+    """100,001 distinct keys in one flow mapping, no alias, under the byte limit."""
+
+    def name(i: int) -> str:
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+        out = ""
+        while True:
+            i, r = divmod(i, 36)
+            out = digits[r] + out
+            if not i:
+                return "k" + out
+
+    keys = ", ".join(f"{name(i)}: 0" for i in range(100_001))
+    return f"---\ntitle: A plain mapping\ndesign:\n  status: draft\n  owners: [A]\n  background: {{{keys}}}\n---\n"
+
+
+def plain_nested() -> str:
+    """50,001 one-item lists in a list, no alias: twice as many values as items."""
+    items = "    - [x]\n" * 50_001
+    return f"---\ntitle: Nested lists\ndesign:\n  status: draft\n  owners: [A]\n  objectives:\n{items}---\n"
+
+
+#: The inputs made at test time, besides the big ones above.
+SLOW_CASES = {
+    "heading-spaces": slow_heading(" " * 3000),
+    "heading-tabs": slow_heading("\t" * 3000),
+    "heading-hashes": slow_heading(" " + "#" * 3000 + " " + " " * 3000),
+    "markdown-brackets": many_brackets("["),
+    "markdown-images": many_brackets("!["),
+    "markdown-links": many_brackets("[a]("),
+    "large-plain-list": plain_list(),
+    "large-plain-mapping": plain_mapping(),
+    "large-nested-lists": plain_nested(),
+}
+
+
 def write_large_cases(docs: Path, outside: Path) -> None:
     """Write the inputs made at test time into `docs`; `outside` is a folder beside it."""
+    for name, text in SLOW_CASES.items():
+        (docs / f"{name}.md").write_text(text, encoding="utf-8")
     (docs / "huge-front-matter.md").write_text(huge_front_matter(), encoding="utf-8")
     (docs / "many-unknown-keys.md").write_text(many_unknown_keys(), encoding="utf-8")
     (docs / "many-wrong-items.md").write_text(many_wrong_items(), encoding="utf-8")

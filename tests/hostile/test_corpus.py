@@ -33,7 +33,7 @@ from tests.conftest import (
 )
 
 from . import dom
-from .generate import CORPUS, committed_files
+from .generate import CORPUS, SLOW_CASES, committed_files
 
 Key = tuple[str, int, int, str, str]
 #: What must never reach a terminal from an author: C0 and C1 controls, bidi overrides.
@@ -55,7 +55,7 @@ def test_the_corpus_has_forty_inputs_and_each_is_described() -> None:
     assert len(CASES) >= 40
     on_disk = {p.stem for p in CORPUS.glob("*.md")} | {p.name for p in CORPUS.iterdir() if p.is_dir()}
     generated = {"huge-front-matter", "many-unknown-keys", "many-wrong-items", "many-missing-metrics"}
-    generated |= {"many-broken-links", "design-file-symlink"}
+    generated |= {"many-broken-links", "design-file-symlink", *SLOW_CASES}
     assert {c.name for c in CASES} == on_disk | generated
     for case in CASES:
         assert case.about.strip(), case.name

@@ -77,3 +77,20 @@ def test_titles_are_escaped_once_and_extension_titles_in_the_toc_too(build_site:
     around = built.html("designs/index.html") + built.html("designs/b/index.html")
     assert "R&amp;D" in around  # the neighbours name it in their footer
     assert "&amp;amp;" not in around
+
+
+def test_extension_titles_reach_the_table_of_contents_as_text(build_site: BuildSite, tmp_path: Path) -> None:
+    payload = "<img src=x onerror=alert(2)>"
+    extension = tmp_path / "ext.yaml"
+    extension.write_text(
+        "x-mldesign:\n  groups:\n    - {key: risk, title: '" + payload + "'}\n"
+        "properties:\n  review:\n    title: '" + payload + "'\n    x-mldesign: {group: risk}\n    type: string\n",
+        encoding="utf-8",
+    )
+    data = {"status": "draft", "owners": ["A"], "review": "Done by the committee"}
+    built = build_site(
+        {"index.md": "# Home\n", "designs/a.md": page(data, title="A")}, plugin={"extension_schema": str(extension)}
+    )
+    html = built.html("designs/a/index.html")
+    assert payload not in html
+    assert html.count("&lt;img src=x onerror=alert(2)&gt;") >= 4  # group and section, in the page and its TOC
