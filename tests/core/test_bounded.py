@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,32 @@ def test_zero_width_characters_in_a_key_are_shown(checker: Checker) -> None:
 def test_a_closing_line_without_a_newline_ends_the_front_matter(checker: Checker) -> None:
     result = checker.check_source("---\ndesign:\n  status: done\n  owners: [A]\n---", src_uri="x.md")
     assert [(p.rule, p.field) for p in result.all_problems] == [("schema-enum", "design.status")]
+
+
+def test_a_huge_page_is_read_only_as_far_as_its_front_matter(tmp_path: Path) -> None:
+    # A 3 GB page (sparse: it takes no disk) holding a design at its start. Reading it
+    # whole took 9.5 GB of memory; now only the start is read.
+    huge = tmp_path / "huge.md"
+    with open(huge, "wb") as handle:
+        handle.write(page({"status": "finished", "owners": ["A"]}).encode())
+        handle.truncate(3 * 1024**3)
+    # The peak memory of the command, measured by the kernel for a child of a child.
+    probe = (
+        "import resource, subprocess, sys;"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+        "print(done.stdout)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, mldesign_command(), "check", "huge.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    first, _, output = done.stdout.partition("\n")
+    returncode, peak_kib = map(int, first.split())
+    assert returncode == 1, done.stderr
+    assert "error schema-enum design.status" in output
+    assert peak_kib < 300 * 1024, f"{peak_kib} KiB"
