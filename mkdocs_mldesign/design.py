@@ -8,7 +8,7 @@ import posixpath
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -68,6 +68,10 @@ class Located:
     @classmethod
     def of(cls, file: str, text: str, first_line: int, root: Path) -> Located:
         return cls(file, zlib.compress(text.encode("utf-8", "surrogatepass"), 1), first_line, root)
+
+    def at(self, root: Path) -> Located:
+        """The same text, with the design found at `root` (compressed once, shared)."""
+        return replace(self, root=root)
 
     @property
     def text(self) -> str:
@@ -292,8 +296,7 @@ class Checker:
             return PageResult(problems=self._lost_key(meta, block, file))
         page_source = Located.of(file, block.text, block.first_line, ())
         if self.key in loaded.oversized:
-            design_source = Located.of(file, block.text, block.first_line, (self.key,))
-            result = self._too_large(design_source, aliased=loaded.oversized[self.key])
+            result = self._too_large(page_source.at((self.key,)), aliased=loaded.oversized[self.key])
         else:
             result = self._check_page(meta, block, src_uri, file, read_file, docs_prefix, page_source, loaded.notes)
         result.meta, result.body = meta, block.body
@@ -317,11 +320,14 @@ class Checker:
 
     def _lost_key(self, meta: dict[Any, Any], block: frontmatter.FrontMatter, file: str) -> list[Problem]:
         """Warnings for a page that looks like a design but has no design key."""
-        located = Located.of(file, block.text, block.first_line, ())
+
+        def located() -> Located:  # made only for a page that gets a warning: most get none
+            return Located.of(file, block.text, block.first_line, ())
+
         keys = [k for k in meta if isinstance(k, str)]
         for k in keys:
             if k != self.key and (k.strip().lower() == self.key.lower() or _close(k, self.key)):
-                line, column = located.locate((k,), at_key=True)
+                line, column = located().locate((k,), at_key=True)
                 return [
                     Problem(
                         file,
@@ -336,7 +342,7 @@ class Checker:
                 ]
         sections = [k for k in keys if k in self._sections]
         if len(sections) >= 2:
-            line, column = located.locate((sections[0],), at_key=True)
+            line, column = located().locate((sections[0],), at_key=True)
             shown = ", ".join(f"`{k}`" for k in sections[:4]) + (", …" if len(sections) > 4 else "")
             return [
                 Problem(
@@ -364,7 +370,7 @@ class Checker:
         page_source: Located,
         notes: list[frontmatter.Note],
     ) -> PageResult:
-        design_source = Located.of(file, block.text, block.first_line, (self.key,))
+        design_source = page_source.at((self.key,))
         raw = meta[self.key]
         page_notes = self._place_notes(notes, design_source)
         if not isinstance(raw, str):
@@ -390,6 +396,8 @@ class Checker:
         for note in notes:
             where = located.path_of(note)
             path, at_key = where if where is not None else ((), False)
+            if at_key and note.rule == "yaml-number":
+                continue  # a key: it becomes text anyway (`0x1F` is the key `31`), reported if unknown
             inside = path[: len(root)] == root
             field = field_path(path[len(root) :], self.key) if inside else field_path(path, "")
             problem = Problem(
@@ -402,8 +410,6 @@ class Checker:
                 note.message,
                 note.hint_at(located.first_line),
             )
-            if at_key and note.rule == "yaml-number":
-                continue  # a key: it becomes text anyway (`0x1F` is the key `31`), reported if unknown
             if inside and where is not None:
                 placed.inside[(path[len(root) :], at_key)] = problem
             else:
@@ -592,13 +598,14 @@ class Checker:
 
 def _plain_texts(data: dict[str, Any]) -> list[Issue]:
     """Warnings for the texts shown as plain text because Markdown cannot afford them."""
-    total = frontmatter.brackets_in(data)
+    with_brackets = [(path, text, text.count("[")) for path, text in frontmatter.texts_of(data) if "[" in text]
+    total = sum(count for _, _, count in with_brackets)
     found = []
-    for path, text in frontmatter.texts_of(data):
+    for path, text, count in with_brackets:
         if not frontmatter.plain_text(text, total):
             continue
-        if text.count("[") > frontmatter.MAX_BRACKETS:
-            message = f"the text holds {text.count('['):,} `[`, more than {frontmatter.MAX_BRACKETS} for Markdown"
+        if count > frontmatter.MAX_BRACKETS:
+            message = f"the text holds {count:,} `[`, more than {frontmatter.MAX_BRACKETS} for Markdown"
         else:
             message = (
                 f"the design holds {total:,} `[` in all, more than {frontmatter.MAX_DESIGN_BRACKETS:,} for Markdown"

@@ -239,9 +239,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 continue  # reported when MkDocs reads it
             entry = self._entries.get(file.src_uri)
             if entry is None or entry.digest != _digest(data):
-                entry = _Entry(_digest(data), file, _shown(config, file), PageResult())
-                _, entry.result = self._check(file.src_uri, data, entry, config)
-                self._entries[file.src_uri] = entry
+                self._check_into_entry(file, data, config)
         present = {f.src_uri for f in pages}
         self.site.check_site(e.result for uri, e in self._entries.items() if uri in present)
         stale = [
@@ -271,9 +269,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         entry = self._entries.get(file.src_uri)
         # A page naming a design file is checked again every build: the file may have changed.
         if entry is None or entry.digest != digest or entry.result.design_file is not None:
-            entry = _Entry(digest, file, _shown(config, file), PageResult())
-            text, entry.result = self._check(file.src_uri, data, entry, config)
-            self._entries[file.src_uri] = entry
+            text, entry = self._check_into_entry(file, data, config)
         else:
             entry.file = file  # this build's File; it reads the same text
             text, _ = decode(data, entry.shown)
@@ -293,6 +289,13 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             # page instead of leaking into it as text.
             return "\n" + entry.result.body
         return text
+
+    def _check_into_entry(self, file: File, data: bytes, config: MkDocsConfig) -> tuple[str, _Entry]:
+        """Check a page's bytes and keep the result as its entry: the page's text and the entry."""
+        entry = _Entry(_digest(data), file, _shown(config, file), PageResult())
+        text, entry.result = self._check(file.src_uri, data, entry, config)
+        self._entries[file.src_uri] = entry
+        return text, entry
 
     def _check(self, src_uri: str, data: bytes, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
         """Check one page with the core, and lint the design it holds: its text and the result."""
