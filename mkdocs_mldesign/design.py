@@ -35,6 +35,23 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _FILE_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+#: How a file of the docs folder is named in messages: a prefix for its docs-relative path
+#: (`docs/`), or a function of that path (for pages a plugin moved, as mkdocs-monorepo does).
+DocsPrefix = str | Callable[[str], str]
+
+
+def beside_real_file(real_page: str, src_uri: str, base: str) -> Callable[[str], str]:
+    """The `DocsPrefix` of a page read from a copy: a docs-relative path is named where
+    it lies beside the page's real file, relative to the folder `base`."""
+    page_dir = posixpath.dirname(src_uri) or "."
+
+    def name(target: str) -> str:
+        path = os.path.join(os.path.dirname(real_page), *posixpath.relpath(target, page_dir).split("/"))
+        return os.path.relpath(os.path.normpath(path), base).replace(os.sep, "/")
+
+    return name
+
+
 class OutsideFolder(OSError):
     """Raised by a `FileReader` for a path that resolves outside the folder it reads from."""
 
@@ -237,7 +254,7 @@ class Checker:
         src_uri: str,
         file: str | None = None,
         read_file: FileReader | None = None,
-        docs_prefix: str = "",
+        docs_prefix: DocsPrefix = "",
     ) -> tuple[str, PageResult]:
         """Decode a page's bytes and check it: the text (bad bytes replaced) and the result.
 
@@ -262,7 +279,7 @@ class Checker:
         src_uri: str,
         file: str | None = None,
         read_file: FileReader | None = None,
-        docs_prefix: str = "",
+        docs_prefix: DocsPrefix = "",
     ) -> PageResult:
         """Check a page's whole text. A page that is not a design gives an empty result,
         or warnings when it looks like a design that lost its key."""
@@ -366,7 +383,7 @@ class Checker:
         src_uri: str,
         file: str,
         read_file: FileReader | None,
-        docs_prefix: str,
+        docs_prefix: DocsPrefix,
         page_source: Located,
         notes: list[frontmatter.Note],
     ) -> PageResult:
@@ -422,7 +439,7 @@ class Checker:
         src_uri: str,
         file: str,
         read_file: FileReader | None,
-        docs_prefix: str,
+        docs_prefix: DocsPrefix,
         page: Located,
     ) -> tuple[Any, Located, list[frontmatter.Note]] | Problem:
         def refuse(message: str, hint: str) -> Problem:
@@ -465,7 +482,7 @@ class Checker:
                 f"the design file `{target}` cannot be read: it is missing, a folder or not a regular file",
                 "check the path, which is relative to this page",
             )
-        shown = f"{docs_prefix}{target}"
+        shown = docs_prefix(target) if callable(docs_prefix) else f"{docs_prefix}{target}"
         text, bad_bytes = frontmatter.decode(data, shown)
         if bad_bytes is not None:
             return bad_bytes

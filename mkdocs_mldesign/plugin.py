@@ -13,11 +13,8 @@ import contextlib
 import hashlib
 import json
 import os
-import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from importlib import resources
-from types import SimpleNamespace
 from typing import Any
 
 import jinja2
@@ -31,25 +28,21 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from . import lint as lint_rules
-from .badges import badge_svg
-from .design import Design, PageResult, read_inside
+from . import zensical as zensical_route
+from .design import DocsPrefix, PageResult, beside_real_file, read_inside
 from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
+from .options import Options, nav_mentions, parse_options
 from .problems import Problem
-from .render import Content, Renderer, relations
-from .report import FORMAT_VERSION, design_dict, unreadable_dict
-from .settings import Settings, SettingsError, parse_statuses
-from .site import Report, Site, SiteError
-from .views import DesignView, LinkView, MatrixColumn, OverviewView, UnreadableView
+from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, place
+from .settings import SettingsError
+from .site import Site, SiteError
+from .views import DesignView
 
 log = get_plugin_logger(__name__)
 
-TEMPLATES_DIR = str(resources.files(__package__) / "templates")
-CSS = "assets/mldesign/mldesign.css"
-JS = "assets/mldesign/mldesign.js"
 DESIGN_MARKER = "<!-- mldesign -->"
 OVERVIEW_MARKER = "<!-- mldesign-overview -->"
 _SLOT = "<!--mldesign:slot-->"
@@ -116,10 +109,9 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}  # by src_uri; survives rebuilds under `serve`
         self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
-        self._heads: dict[str, DesignView] = {}  # by design id: the page's view without its sections
+        self._heads: dict[str, DesignView] = {}  # by page: the design's view without its sections
         self._overview_page: Page | None = None
-        self._env: jinja2.Environment | None = None
-        self._report = Report()  # the verdict of the last build, for on_post_build
+        self._publisher: Publisher | None = None  # this build's outputs, for on_post_build
         self._fingerprint = ""  # of the settings and schema the entries were checked with
         self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose file changed
 
@@ -130,23 +122,16 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        toc = config.mdx_configs.get("toc", {})
+        permalink = toc.get("permalink", False)
+        options = self.options(permalink="¶" if permalink is True else (permalink or ""))
         try:
-            self.site = Site.load(self.site_settings())
+            self.site = Site.load(options.settings)
         except SiteError as exc:
             raise PluginError(f"mldesign: {exc}") from None
-        self.settings, self.template = self.site.settings, self.site.template
-        self.renderer = Renderer(self.template, self.settings)
-        self.overview_path = _path_option("overview", self.config.overview, "designs/index.md")
-        if self.overview_path and not self.overview_path.endswith(".md"):
-            raise PluginError(
-                f"mldesign: `overview` must be a Markdown path such as designs/index.md, not {self.overview_path!r}"
-            )
-        self.export_path = _path_option("export", self.config.export, "designs.json")
-        if self.export_path and self.export_path.startswith(OWN_FOLDERS):
-            raise PluginError(
-                f"mldesign: `export: {self.export_path}` would replace one of the plugin's own files "
-                f"(under {', '.join(OWN_FOLDERS)}); choose another path, such as designs.json"
-            )
+        self.settings, self.template, self.outputs = self.site.settings, self.site.template, options.outputs
+        self.overview_path, self.export_path = self.outputs.overview, self.outputs.export
+        zensical_route.plugin_active = True  # the guard extension, if listed, has nothing to do
         _alias_search(config)
         # Appended, never prepended: a user's custom_dir must keep winning.
         if TEMPLATES_DIR not in config.theme.dirs:
@@ -155,11 +140,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             config.extra_css.append(CSS)
         if JS not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(JS)
-        if self.overview_path and config.nav is not None and not _nav_mentions(config.nav, self.overview_path):
+        if self.overview_path and config.nav is not None and not nav_mentions(config.nav, self.overview_path):
             config.nav.append({"Designs": self.overview_path})
-        toc = config.mdx_configs.get("toc", {})
-        permalink = toc.get("permalink", False)
-        self.permalink = "¶" if permalink is True else (permalink or "")
         fingerprint = _digest(json.dumps([repr(self.settings), self.template.schema], sort_keys=True))
         if fingerprint != self._fingerprint:
             # mkdocs.yml changed under `serve`: what was checked before may now read otherwise.
@@ -174,16 +156,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 _, entry.result = self._check(src_uri, data, entry, config)
         return config
 
-    def site_settings(self) -> Settings:
-        """The checking settings this plugin's config gives; the command line uses them too."""
+    def options(self, permalink: str = "") -> Options:
+        """This plugin's options, checked by the core; the command line uses them too."""
         try:
-            return Settings(
-                key=self.config.key,
-                extension_schema=self.config.extension_schema,
-                statuses=parse_statuses(self.config.statuses),
-                lint=lint_rules.parse_lint_settings(self.config.lint),
-                stale_after_days=self.config.stale_after_days,
-            )
+            return parse_options(dict(self.config), permalink=permalink)
         except SettingsError as exc:
             raise PluginError(f"mldesign: {exc}") from None
 
@@ -304,7 +280,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             src_uri=src_uri,
             file=entry.shown,
             read_file=lambda rel: read_inside(config.docs_dir, rel),
-            docs_prefix=_docs_prefix(config),
+            docs_prefix=_docs_prefix(config, entry.file),
             today=date.today(),
         )
 
@@ -332,7 +308,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         if entry is None or not (entry.result.is_design or entry.result.problems):
             return html
         self._pages[src_uri] = page
-        return _place(html, self.config.placement)
+        return place(html, _SLOT, self.config.placement, DESIGN_MARKER)
 
     # --- the site-wide part ---------------------------------------------------------
 
@@ -343,220 +319,58 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         for problem in report.all_problems():
             if problem.rule in lint_rules.SITE_RULE_IDS:
                 _warn(problem)
-        designs = report.designs
-        self._env = _template_env(env, self.template)
-        urls = {d.id: _page_url(files, d.src_uri) for d in designs}
-        rel = relations(designs)
-        by_id = {d.id: d for d in designs}
-        # Each design is rendered once, its page and its canvas together; of its content
-        # only the summary the overview needs is kept, so memory does not grow with
-        # every design's HTML held until the end of the build.
-        summaries: dict[str, Content] = {}
-        for design in designs:
-            page = self._pages.get(design.src_uri)
-            here = page.url if page is not None else urls.get(design.id) or ""
-            content = self.renderer.content(design, _link_resolver(files, design.src_uri))
-            summaries[design.id] = content.summary()
-            view = self._view(design, content, here, urls, rel, by_id)
-            if page is not None and page.content is not None:
-                self._fill_page(page, view)
-            if self.config.canvas:
-                self._write_canvas(config, design, view)
-            self._heads[design.id] = replace(view, groups=(), checklist=(), gaps=())
-        for result in report.unreadable:
-            page = self._pages.get(result.src_uri)
-            if page is not None and page.content is not None:
-                unreadable = SimpleNamespace(problems=result.all_problems)
-                html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
-                page.content = page.content.replace(_SLOT, html, 1)
-            if self.config.canvas:
-                self._write_unreadable_canvas(config, result)
-        for src_uri, page in self._pages.items():  # pages with problems but no design (a lost key)
-            entry = self._entries.get(src_uri)
-            if entry is not None and not entry.result.is_design and page.content is not None:
-                unreadable = SimpleNamespace(problems=entry.result.all_problems)
-                html = self._render("fragments/mldesign/problems.html", design=unreadable, page=page)
-                page.content = page.content.replace(_SLOT, html, 1)
-        if self._overview_page is not None and self._overview_page.content is not None:
-            self._fill_overview(self._overview_page, report, urls, rel, by_id, summaries, files)
-        self._report = report
+        self._publisher = publisher = Publisher(
+            self.site,
+            report,
+            self.outputs,
+            {f.src_uri: f.url for f in files.documentation_pages()},
+            env=_template_env(env),
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+            page_context=self._page_context,
+        )
+        try:
+            for output in publisher.pages():
+                page = self._pages.get(output.src_uri)
+                if page is not None and page.content is not None:
+                    page.content = page.content.replace(_SLOT, output.html, 1)
+                    if output.toc:
+                        _extend_toc(page, output.toc, self.config.placement)
+                if output.head is not None:
+                    self._heads[output.src_uri] = output.head
+                if output.canvas is not None:
+                    _write(config.site_dir, *output.canvas)
+            if self._overview_page is not None and self._overview_page.content is not None:
+                html = publisher.overview()
+                self._overview_page.content = self._overview_page.content.replace(OVERVIEW_MARKER, html, 1)
+        except RenderError as exc:
+            raise PluginError(f"mldesign: {exc}") from None
         return env
 
-    def _view(
-        self,
-        design: Design,
-        content: Content,
-        here: str,
-        urls: dict[str, str | None],
-        rel: dict[str, dict[str, list[str]]],
-        by_id: dict[str, Design],
-    ) -> DesignView:
-        def link(target: str) -> LinkView:
-            other = by_id.get(target)
-            url = urls.get(target)
-            return LinkView(
-                target,
-                other.title if other else target,
-                get_relative_url(url, here) if url is not None else None,
-                other.status if other else "",
-            )
-
-        links = {kind: [link(t) for t in ids] for kind, ids in rel.get(design.id, {}).items()}
-        view = self.renderer.view(
-            design,
-            content,
-            url=get_relative_url(urls.get(design.id) or here, here),
-            links=links,
-            canvas_url=get_relative_url(f"canvas/{design.id}.html", here) if self.config.canvas else "",
-            badge_url=get_relative_url(f"badges/{design.id}.svg", here) if self.config.badges else "",
-        )
-        return view
-
-    def _fill_page(self, page: Page, view: DesignView) -> None:
-        html = self._render("fragments/mldesign/design.html", design=view, page=page, permalink=self.permalink)
-        assert page.content is not None
-        page.content = page.content.replace(_SLOT, html, 1)
-        _extend_toc(page, view, self.config.placement)
-
-    def _write_unreadable_canvas(self, config: MkDocsConfig, result: PageResult) -> None:
-        """The canvas of a design that cannot be read: its problems and a link to its page."""
-        html = self._render(
-            "fragments/mldesign/canvas-unreadable.html",
-            design=SimpleNamespace(id=result.id, title=result.title, problems=result.all_problems),
-            css_url="../" + CSS,
-            page_url=get_relative_url(view_url(config, result.src_uri), "canvas/x.html"),
-            site_name=config.site_name,
-        )
-        _write(config.site_dir, f"canvas/{result.id}.html", html)
-
-    def _write_canvas(self, config: MkDocsConfig, design: Design, view: DesignView) -> None:
-        """The one-page canvas, written as soon as the design is rendered (the site folder
-        was emptied before `on_env`); the links in `view` are the design page's."""
-        html = self._render(
-            "fragments/mldesign/canvas.html",
-            design=view,
-            css_url="../" + CSS,
-            page_url=get_relative_url(view_url(config, design.src_uri), "canvas/x.html"),
-            site_name=config.site_name,
-        )
-        _write(config.site_dir, f"canvas/{design.id}.html", html)
-
-    def _fill_overview(
-        self,
-        page: Page,
-        report: Report,
-        urls: dict[str, str | None],
-        rel: dict[str, dict[str, list[str]]],
-        by_id: dict[str, Design],
-        contents: dict[str, Content],
-        files: Files,
-    ) -> None:
-        here = page.url
-        rows = tuple(
-            self._view(d, contents[d.id], here, urls, rel, by_id)
-            for d in sorted(report.designs, key=lambda d: d.title.lower())
-        )
-        broken = tuple(
-            UnreadableView(
-                id=r.id,
-                title=r.title,
-                url=get_relative_url(_page_url(files, r.src_uri) or "", here),
-                problems=tuple(r.all_problems),
-            )
-            for r in sorted(report.unreadable, key=lambda r: r.title.lower())
-        )
-        columns = tuple(
-            MatrixColumn(section.key, section.title, report.section_average(section))
-            for section in self.template.counted
-        )
-        overview = OverviewView(
-            designs=rows,
-            columns=columns,
-            statuses=tuple(self.renderer.status_view(s.name) for s in self.settings.statuses),
-            completeness=report.completeness,
-            badge_url=get_relative_url("badges/all.svg", here) if self.config.badges else "",
-            export_url=get_relative_url(self.export_path, here) if self.export_path else "",
-            unreadable=broken,
-        )
-        html = self._render("fragments/mldesign/overview.html", overview=overview, page=page)
-        assert page.content is not None
-        page.content = page.content.replace(OVERVIEW_MARKER, html, 1)
-
-    def _render(self, name: str, **context: Any) -> str:
-        assert self._env is not None
-        page = context.get("page")
-        if page is not None:  # as MkDocs gives its own templates, so the `url` filter works
-            context.setdefault("base_url", get_relative_url(".", page.url))
-        try:
-            return self._env.get_template(name).render(**context)
-        except jinja2.TemplateError as exc:
-            raise PluginError(f"mldesign: the template {name} failed: {exc}") from None
+    def _page_context(self, src_uri: str) -> dict[str, Any]:
+        """Our fragments get the MkDocs page, as MkDocs' own templates do (the `url` filter needs it)."""
+        page = self._overview_page if src_uri == self.overview_path else self._pages.get(src_uri)
+        return {"page": page} if page is not None else {}
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         """Design pages get their view, without its sections, as `mldesign` (partials/mldesign/head.html uses it)."""
-        entry = self._entries.get(page.file.src_uri)
-        if entry is not None and entry.result.design is not None:
-            view = self._heads.get(entry.result.design.id)
-            if view is not None:
-                context["mldesign"] = view  # type: ignore[typeddict-unknown-key]
+        view = self._heads.get(page.file.src_uri)
+        if view is not None:
+            context["mldesign"] = view  # type: ignore[typeddict-unknown-key]
         return context
 
     # --- files written after the build ----------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        report = self._report
-        site = config.site_dir
-        if self.config.badges:
-            for d in report.designs:
-                _write(site, f"badges/{d.id}.svg", self._badge("design", d.score.percent))
-            for r in report.unreadable:
-                _write(site, f"badges/{r.id}.svg", self._badge("design", None))
-            if report.designs or not report.unreadable:
-                _write(site, "badges/all.svg", self._badge("designs", report.completeness))
-            else:
-                _write(site, "badges/all.svg", self._badge("designs", None))
-        if self.export_path:
-            entries = [design_dict(d, url=view_url(config, d.src_uri)) for d in report.designs]
-            entries.extend(unreadable_dict(r, url=view_url(config, r.src_uri)) for r in report.unreadable)
-            export = {"format": FORMAT_VERSION, "designs": sorted(entries, key=lambda e: e["file"])}
-            _write(site, self.export_path, json.dumps(export, indent=2, ensure_ascii=False))
-
-    def _badge(self, label: str, percent: int | None) -> str:
-        return badge_svg(label, percent, self.template.level(percent or 0).color)
+        if self._publisher is None:
+            return
+        for path, text in self._publisher.files():
+            _write(config.site_dir, path, text)
 
 
 # --- helpers (MkDocs-specific glue, kept out of the core) -----------------------------
-
-
-#: The folders of the built site whose files the plugin writes itself.
-OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/")
-
-
-def _path_option(name: str, value: object, default: str) -> str | None:
-    """A path option that may also be `true` (the default path) or `false` (off), checked
-    to name a file inside its folder: relative, no `..`, not a folder."""
-    if value is True:
-        return default
-    if not value:
-        return None
-    given = str(value)
-    norm = posixpath.normpath(given.replace("\\", "/"))
-    if (
-        posixpath.isabs(given)
-        or given.startswith("\\")
-        or (len(given) > 1 and given[1] == ":")
-        or norm in (".", "..")
-        or norm.startswith("../")
-        or given.endswith(("/", "\\"))
-        or any(ord(ch) < 0x20 for ch in given)
-    ):
-        raise PluginError(
-            f"mldesign: `{name}: {given}` must name a file inside the site, as a relative path "
-            f"without `..`, such as {default}"
-        )
-    return norm
 
 
 def _warn(problem: Problem) -> None:
@@ -570,69 +384,31 @@ def _shown(config: MkDocsConfig, file: File) -> str:
     return os.path.relpath(file.abs_src_path, config_dir).replace(os.sep, "/")
 
 
-def _docs_prefix(config: MkDocsConfig) -> str:
+def _docs_prefix(config: MkDocsConfig, file: File) -> DocsPrefix:
+    """How the docs folder's files are named in messages about `file`'s design file.
+
+    A page another plugin moved (mkdocs-monorepo-plugin builds from a merged copy of
+    each included docs folder, and points the page back at its real file) names its
+    design file beside its real file, not in the copy."""
     config_dir = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    real = file.abs_src_path
+    if real is not None and not _inside(real, config.docs_dir):
+        return beside_real_file(real, file.src_uri, config_dir)
     prefix = os.path.relpath(config.docs_dir, config_dir).replace(os.sep, "/")
     return "" if prefix == "." else prefix + "/"
 
 
-def _nav_mentions(nav: Any, path: str) -> bool:
-    if isinstance(nav, str):
-        return nav == path
-    if isinstance(nav, dict):
-        return any(_nav_mentions(v, path) for v in nav.values())
-    if isinstance(nav, list):
-        return any(_nav_mentions(v, path) for v in nav)
-    return False
+def _inside(path: str, folder: str) -> bool:
+    rel = os.path.relpath(os.path.realpath(path), os.path.realpath(folder))
+    return rel != ".." and not rel.startswith(".." + os.sep)
 
 
-def _page_url(files: Files, src_uri: str) -> str | None:
-    file = files.get_file_from_path(src_uri)
-    return file.url if file is not None else None
-
-
-def view_url(config: MkDocsConfig, src_uri: str) -> str:
-    return File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
-
-
-def _link_resolver(files: Files, src_uri: str) -> Any:
-    page_file = files.get_file_from_path(src_uri)
-
-    def resolve(href: str) -> str | None:
-        if page_file is None:
-            return None
-        path, _, anchor = href.partition("#")
-        if not path:
-            return None
-        target = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path)))
-        if target is None:
-            return None
-        url = target.url_relative_to(page_file)
-        return f"{url}#{anchor}" if anchor else url
-
-    return resolve
-
-
-def _place(html: str, placement: str) -> str:
-    if DESIGN_MARKER in html:
-        return html.replace(DESIGN_MARKER, _SLOT, 1)
-    if placement == "bottom":
-        return f"{html}\n{_SLOT}"
-    stripped = html.lstrip()
-    if stripped.startswith("<h1"):
-        end = stripped.find("</h1>")
-        if end != -1:
-            end += len("</h1>")
-            return f"{stripped[:end]}\n{_SLOT}\n{stripped[end:]}"
-    return f"{_SLOT}\n{html}"
-
-
-def _extend_toc(page: Page, view: DesignView, placement: str) -> None:
+def _extend_toc(page: Page, headings: tuple[Heading, ...], placement: str) -> None:
     items = []
-    for group in view.groups:
+    for group in headings:
         # AnchorLink's title is HTML (Material prints it as it is): an extension's titles are text.
-        link = AnchorLink(Markup.escape(group.title), group.anchor, 2)
-        link.children = [AnchorLink(Markup.escape(s.title), s.anchor, 3) for s in group.sections]
+        link = AnchorLink(Markup.escape(group.title), group.anchor, group.level)
+        link.children = [AnchorLink(Markup.escape(s.title), s.anchor, s.level) for s in group.children]
         items.append(link)
     target: list[AnchorLink] = page.toc.items
     if len(target) == 1 and target[0].level == 1:
@@ -651,12 +427,15 @@ def _extend_toc(page: Page, view: DesignView, placement: str) -> None:
     target[index:index] = items
 
 
-def _template_env(theme_env: jinja2.Environment, template: Any) -> jinja2.Environment:
-    """Our own environment over the theme's loader: autoescape on, custom_dir still first."""
-    env = jinja2.Environment(loader=theme_env.loader, autoescape=True, auto_reload=False)
+def _template_env(theme_env: jinja2.Environment) -> jinja2.Environment:
+    """Our own environment over the theme's loader: autoescape on, custom_dir still first.
+    The package's templates come last, for a plugin that replaced the theme after our
+    `on_config` (techdocs-core does, when it is listed after mldesign)."""
+    own = jinja2.FileSystemLoader(TEMPLATES_DIR)
+    loader = jinja2.ChoiceLoader([theme_env.loader, own]) if theme_env.loader is not None else own
+    env = jinja2.Environment(loader=loader, autoescape=True, auto_reload=False)
     env.filters.update(theme_env.filters)
     env.globals.update(theme_env.globals)
-    env.globals["mldesign_level"] = template.level
     return env
 
 

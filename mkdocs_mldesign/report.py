@@ -9,7 +9,7 @@ from .design import Design, PageResult
 from .site import Report
 
 #: The version of the shape `designs.json` and `mldesign check --format json` give.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
@@ -23,6 +23,7 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
         "owners": design.owners,
         "completeness": design.score.percent,
         "sections": {s.key: round(float(s.score), 4) for s in design.score.sections},
+        "states": {s.key: s.state for s in design.score.sections},
         "problems": [p.to_dict() for p in design.problems],
     }
     out.update(extra)
@@ -40,6 +41,7 @@ def unreadable_dict(result: PageResult, **extra: Any) -> dict[str, Any]:
         "owners": [],
         "completeness": None,
         "sections": {},
+        "states": {},
         "problems": [p.to_dict() for p in result.all_problems],
     }
     out.update(extra)

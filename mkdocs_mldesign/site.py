@@ -12,12 +12,14 @@ these and nothing else, so they cannot disagree.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from .design import Checker, Design, FileReader, PageResult
+from .design import Checker, Design, DocsPrefix, FileReader, PageResult, read_inside
+from .frontmatter import NotRegular, read_page
 from .lint import lint_design, lint_site, parse_lint_settings
 from .problems import Problem
 from .schema import (
@@ -41,13 +43,14 @@ class Report:
     """Everything one check of a site found.
 
     `designs` are the readable designs, `unreadable` the pages that hold a design that
-    cannot be read, `problems` those that belong to no readable design (an unreadable
-    design's, or a page that lost its design key). Designs are in the order of their
-    page's path.
+    cannot be read, `stray` the pages with problems but no design (one that lost its
+    design key), `problems` those that belong to no readable design (an unreadable
+    design's, or a stray page's). Designs are in the order of their page's path.
     """
 
     designs: list[Design] = field(default_factory=list)
     unreadable: list[PageResult] = field(default_factory=list)
+    stray: list[PageResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -105,19 +108,48 @@ class Site:
         src_uri: str,
         file: str | None = None,
         read_file: FileReader | None = None,
-        docs_prefix: str = "",
+        docs_prefix: DocsPrefix = "",
         today: date | None = None,
     ) -> tuple[str, PageResult]:
         """Check one page's bytes and lint its design: the page's text and the result."""
         text, result = self.checker.check_bytes(
             data, src_uri=src_uri, file=file, read_file=read_file, docs_prefix=docs_prefix
         )
+        result.src_uri, result.file = result.src_uri or src_uri, result.file or file or src_uri
         if result.design is not None:
             result.design.problems.extend(
                 lint_design(result.design, self.template, self.settings, today or date.today())
             )
             result.design.problems.sort(key=Problem.sort_key)
         return text, result
+
+    def check_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        src_uri: str,
+        file: str,
+        docs_dir: str | os.PathLike[str],
+        docs_prefix: DocsPrefix = "",
+        today: date | None = None,
+    ) -> PageResult:
+        """Check the page at `path` of the docs folder `docs_dir`, read as the plugin reads
+        it (bounded; a design file only from inside the folder). A path that is not a
+        regular file is a problem of the page; a file that cannot be read raises OSError."""
+        try:
+            data, _ = read_page(path)
+        except NotRegular:
+            problem = Problem(file, 0, 0, "", "error", "page-unreadable", "not a regular file", "a page must be a file")
+            return PageResult(problems=[problem], src_uri=src_uri, file=file)
+        _, result = self.check_page(
+            data,
+            src_uri=src_uri,
+            file=file,
+            read_file=lambda rel: read_inside(docs_dir, rel),
+            docs_prefix=docs_prefix,
+            today=today,
+        )
+        return result
 
     def check_site(self, results: Iterable[PageResult], *, context: Sequence[PageResult] = ()) -> Report:
         """The site's verdict over the checked pages.
@@ -132,6 +164,8 @@ class Site:
                 report.designs.append(result.design)
             elif result.unreadable:
                 report.unreadable.append(result)
+            elif result.problems:
+                report.stray.append(result)
             report.problems.extend(result.problems)
         report.problems.sort(key=Problem.sort_key)
         others = [r.design for r in context if r.design is not None]

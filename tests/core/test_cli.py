@@ -19,7 +19,7 @@ BIN = Path(sys.executable).parent
 MLDESIGN = shutil.which("mldesign", path=str(BIN))
 
 PROBLEM_KEYS = {"file", "line", "column", "field", "severity", "rule", "message", "hint"}
-DESIGN_KEYS = {"file", "id", "title", "readable", "status", "owners", "completeness", "sections", "problems"}
+DESIGN_KEYS = {"file", "id", "title", "readable", "status", "owners", "completeness", "sections", "states", "problems"}
 
 BAD_STATUS = (
     "docs/designs/bad.md:4:11: error schema-enum design.status: `finished` is not an allowed value"
@@ -103,7 +103,7 @@ def test_json_output_has_the_documented_shape(bad_site: Path) -> None:
     report = json.loads(done.stdout)
     assert set(report) == {"format", "designs", "problems", "summary"}
     assert report["summary"] == {"designs": 4, "unreadable": 1, "errors": 2, "warnings": 0}
-    assert report["format"] == 2
+    assert report["format"] == 3
     designs = {d["file"]: d for d in report["designs"]}
     assert sorted(designs) == [
         "docs/broken.md",

@@ -1,0 +1,152 @@
+"""The `mldesign` options of a site, checked once for every route.
+
+The MkDocs plugin gets them from MkDocs (which has checked their types); the Zensical
+stage and the command line read them from `mkdocs.yml` themselves. Both pass them
+here, so the same `mkdocs.yml` means the same site whichever tool builds it.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .lint import parse_lint_settings
+from .publish import OWN_FOLDERS, Outputs
+from .settings import Settings, SettingsError, parse_statuses
+
+#: Each option and its default, as the plugin documents them.
+DEFAULTS: dict[str, Any] = {
+    "key": "design",
+    "overview": "designs/index.md",
+    "placement": "top",
+    "badges": True,
+    "canvas": True,
+    "export": "designs.json",
+    "extension_schema": None,
+    "statuses": None,
+    "lint": {},
+    "stale_after_days": 365,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    settings: Settings
+    outputs: Outputs
+
+
+def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: str = "") -> Options:
+    """The options in `raw` (the plugin's mapping in `mkdocs.yml`), checked; a
+    `SettingsError` names the first that cannot be used."""
+    unknown = sorted(set(raw) - set(DEFAULTS) - {"enabled"})
+    if unknown:
+        raise SettingsError(f"unknown option `{unknown[0]}`; the options are: {', '.join(DEFAULTS)}")
+    given = {**DEFAULTS, **{k: v for k, v in raw.items() if v is not None or k == "extension_schema"}}
+    key = _typed(given, "key", str)
+    if not key.strip():
+        raise SettingsError("`key` must name a front-matter key, such as design")
+    placement = given["placement"]
+    if placement not in ("top", "bottom"):
+        raise SettingsError(f"`placement` must be top or bottom, not {placement!r}")
+    stale = given["stale_after_days"]
+    if not isinstance(stale, int) or isinstance(stale, bool):
+        raise SettingsError(f"`stale_after_days` must be a whole number of days, not {stale!r}")
+    extension = given["extension_schema"]
+    if extension is not None:
+        if not isinstance(extension, str) or not extension:
+            raise SettingsError("`extension_schema` must be the path of a JSON or YAML file")
+        extension = os.path.join(config_dir, extension) if config_dir else extension
+        if not os.path.isfile(extension):
+            raise SettingsError(f"`extension_schema`: the file {extension} does not exist")
+    lint = given["lint"]
+    if not isinstance(lint, dict):
+        raise SettingsError("`lint` must map rule ids to error, warning or off")
+    statuses = given["statuses"]
+    if statuses is not None and not isinstance(statuses, list):
+        raise SettingsError("`statuses` must be a list of names or of mappings with `name`")
+    for flag in ("badges", "canvas"):
+        if not isinstance(given[flag], bool):
+            raise SettingsError(f"`{flag}` must be true or false")
+    overview = path_option("overview", given["overview"], "designs/index.md")
+    if overview and not overview.endswith(".md"):
+        raise SettingsError(f"`overview` must be a Markdown path such as designs/index.md, not {overview!r}")
+    export = path_option("export", given["export"], "designs.json")
+    if export and export.startswith(OWN_FOLDERS):
+        raise SettingsError(
+            f"`export: {export}` would replace one of the plugin's own files "
+            f"(under {', '.join(OWN_FOLDERS)}); choose another path, such as designs.json"
+        )
+    settings = Settings(
+        key=key,
+        extension_schema=extension,
+        statuses=parse_statuses(statuses),
+        lint=parse_lint_settings(lint),
+        stale_after_days=stale,
+    )
+    outputs = Outputs(
+        overview=overview,
+        placement=placement,
+        badges=given["badges"],
+        canvas=given["canvas"],
+        export=export,
+        permalink=permalink,
+    )
+    return Options(settings, outputs)
+
+
+def _typed(given: Mapping[str, Any], name: str, kind: type) -> Any:
+    value = given[name]
+    if not isinstance(value, kind):
+        raise SettingsError(f"`{name}` must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def path_option(name: str, value: object, default: str) -> str | None:
+    """A path option that may also be `true` (the default path) or `false` (off), checked
+    to name a file inside its folder: relative, no `..`, not a folder."""
+    if value is True:
+        return default
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise SettingsError(f"`{name}` must be a path such as {default}, or false")
+    norm = posixpath.normpath(value.replace("\\", "/"))
+    if (
+        posixpath.isabs(value)
+        or value.startswith("\\")
+        or (len(value) > 1 and value[1] == ":")
+        or norm in (".", "..")
+        or norm.startswith("../")
+        or value.endswith(("/", "\\"))
+        or any(ord(ch) < 0x20 for ch in value)
+    ):
+        raise SettingsError(
+            f"`{name}: {value}` must name a file inside the site, as a relative path without `..`, such as {default}"
+        )
+    return norm
+
+
+def toc_permalink(markdown_extensions: Any) -> str:
+    """The permalink symbol the `toc` extension of a `markdown_extensions` list writes."""
+    configs: Mapping[str, Any] = {}
+    if isinstance(markdown_extensions, Mapping):
+        configs = markdown_extensions
+    elif isinstance(markdown_extensions, list):
+        configs = {k: v for item in markdown_extensions if isinstance(item, Mapping) for k, v in item.items()}
+    toc = configs.get("toc") or {}
+    permalink = toc.get("permalink", False) if isinstance(toc, Mapping) else False
+    return "¶" if permalink is True else (permalink if isinstance(permalink, str) else "")
+
+
+def nav_mentions(nav: Any, path: str) -> bool:
+    """Whether a `nav` setting lists the page `path` anywhere."""
+    if isinstance(nav, str):
+        return nav == path
+    if isinstance(nav, dict):
+        return any(nav_mentions(v, path) for v in nav.values())
+    if isinstance(nav, list):
+        return any(nav_mentions(v, path) for v in nav)
+    return False

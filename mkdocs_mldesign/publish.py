@@ -1,0 +1,344 @@
+"""Rendering a checked site into every output, without a build tool.
+
+`Publisher` takes a site's `Report` and the URL of each page and returns what the site
+shows: each design page's block of HTML and its table of contents, the overview, the
+canvases, the badges and the export. Each adapter (the MkDocs plugin, the Zensical
+stage) only puts these where its tool wants them.
+
+URLs follow MkDocs' rules (`page_url`), so every route links the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from .badges import badge_svg
+from .design import Design, PageResult
+from .render import Content, LinkResolver, Renderer, relations
+from .report import FORMAT_VERSION, design_dict, unreadable_dict
+from .site import Report, Site
+from .views import DesignView, LinkView, MatrixColumn, OverviewView, UnreadableView
+
+TEMPLATES_DIR = str(resources.files(__package__) / "templates")
+CSS = "assets/mldesign/mldesign.css"
+JS = "assets/mldesign/mldesign.js"
+#: The folders of the built site whose files the plugin writes itself.
+OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/")
+
+
+class RenderError(Exception):
+    """A template (usually a user's override) that failed to render."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """Which outputs a site has, and where: the plugin's options, checked."""
+
+    overview: str | None = "designs/index.md"  # the overview page's source path
+    placement: str = "top"  # where a design goes in its page when it has no marker
+    badges: bool = True
+    canvas: bool = True
+    export: str | None = "designs.json"
+    permalink: str = ""  # the symbol after headings, "" for none
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """An entry of a page's table of contents: a group (level 2) or a section (level 3)."""
+
+    level: int
+    title: str  # text, not HTML
+    anchor: str
+    children: tuple[Heading, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutput:
+    """What one page shows of its design: its HTML block, the headings it adds to the
+    table of contents, the view its <head> uses, and its canvas file."""
+
+    src_uri: str
+    html: str
+    toc: tuple[Heading, ...] = ()
+    head: DesignView | None = None
+    canvas: tuple[str, str] | None = None  # (path in the site, HTML)
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """The URL of a Markdown page, relative to the site root, as MkDocs makes it."""
+    stem, _ = posixpath.splitext(src_uri)
+    folder, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        dest = posixpath.join(folder, "index.html")
+    elif use_directory_urls:
+        dest = posixpath.join(folder, name, "index.html")
+    else:
+        dest = posixpath.join(folder, f"{name}.html")
+    if use_directory_urls and dest.endswith("index.html"):
+        dest = (posixpath.dirname(dest) or ".") + "/"
+    return quote(dest)
+
+
+def relative_url(url: str, base: str) -> str:
+    """`url` (relative to the site root) as seen from the page at `base`, as MkDocs'
+    `get_relative_url` gives it."""
+    if base != ".":
+        head, tail = posixpath.split(base)
+        base = head if "." in tail else base
+    rel = posixpath.relpath(url or ".", base or ".")
+    return rel + "/" if url.endswith("/") and not rel.endswith("/") else rel
+
+
+def link_resolver(urls: Mapping[str, str], src_uri: str) -> LinkResolver:
+    """Rewrites an author's relative link to another page into that page's URL."""
+    here = urls.get(src_uri)
+
+    def resolve(href: str) -> str | None:
+        path, _, anchor = href.partition("#")
+        if here is None or not path:
+            return None
+        target = urls.get(posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path)))
+        if target is None:
+            return None
+        url = relative_url(target, here)
+        return f"{url}#{anchor}" if anchor else url
+
+    return resolve
+
+
+def template_env(loader: jinja2.BaseLoader | None = None, **globals_: Any) -> jinja2.Environment:
+    """Our templates, autoescaped; `loader` (a theme's, with a user's overrides first)
+    must also find the package's templates."""
+    env = jinja2.Environment(
+        loader=loader or jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, auto_reload=False
+    )
+    env.globals.update(globals_)
+    return env
+
+
+class Publisher:
+    """Every output of one checked site. `urls` maps each page's source path to its URL."""
+
+    def __init__(
+        self,
+        site: Site,
+        report: Report,
+        outputs: Outputs,
+        urls: Mapping[str, str],
+        *,
+        env: jinja2.Environment | None = None,
+        site_name: str = "",
+        site_url: str = "",
+        page_context: Callable[[str], Mapping[str, Any]] | None = None,
+        source_links: bool = False,
+    ) -> None:
+        self.site, self.report, self.outputs, self.urls = site, report, outputs, urls
+        # How a page is linked from inside a page: by its URL (MkDocs writes the HTML as
+        # given), or by its source path (Zensical rewrites every relative link in a page,
+        # raw HTML included, as a link relative to the page's Markdown file).
+        self.links: Mapping[str, str] = {src: src for src in urls} if source_links else urls
+        self.page_context = page_context  # more context for a page's templates, by source path
+        self.renderer = Renderer(site.template, site.settings)
+        self.env = env or template_env()
+        self.env.globals.setdefault("mldesign_level", site.template.level)
+        self.site_name, self.site_url = site_name, site_url
+        self._rel = relations(report.designs)
+        self._by_id = {d.id: d for d in report.designs}
+        self._summaries: dict[str, Content] = {}
+
+    # --- pages ------------------------------------------------------------------------
+
+    def url(self, src_uri: str) -> str:
+        """A page's URL, relative to the site root."""
+        return self.urls.get(src_uri) or page_url(src_uri)
+
+    def here(self, src_uri: str) -> str:
+        """What links inside the page at `src_uri` are relative to."""
+        return self.links.get(src_uri) or self.url(src_uri)
+
+    def pages(self) -> Iterator[PageOutput]:
+        """Each page that shows a design or problems, rendered once with its canvas.
+
+        Of a design's content only its summary is kept (the overview needs it), so the
+        memory used does not grow with every design's HTML.
+        """
+        for design in self.report.designs:
+            here = self.here(design.src_uri)
+            content = self.renderer.content(design, link_resolver(self.links, design.src_uri))
+            self._summaries[design.id] = content.summary()
+            view = self._view(design, content, here)
+            html = self.render_page(
+                design.src_uri, "fragments/mldesign/design.html", design=view, permalink=self.outputs.permalink
+            )
+            canvas = None
+            if self.outputs.canvas:
+                shown = view
+                if self.links is not self.urls:  # the canvas is a file no tool rewrites: real URLs
+                    real = self.renderer.content(design, link_resolver(self.urls, design.src_uri))
+                    shown = self._view(design, real, self.url(design.src_uri), links=self.urls)
+                canvas = (f"canvas/{design.id}.html", self._canvas(design.id, design.src_uri, shown))
+            toc = tuple(
+                Heading(2, g.title, g.anchor, tuple(Heading(3, s.title, s.anchor) for s in g.sections))
+                for g in view.groups
+            )
+            yield PageOutput(design.src_uri, html, toc, replace(view, groups=(), checklist=(), gaps=()), canvas)
+        for result in self.report.unreadable:
+            canvas = None
+            if self.outputs.canvas:
+                canvas = (f"canvas/{result.id}.html", self._unreadable_canvas(result))
+            yield PageOutput(result.src_uri, self._problems(result), canvas=canvas)
+        for result in self.report.stray:
+            yield PageOutput(result.src_uri, self._problems(result))
+
+    def _problems(self, result: PageResult) -> str:
+        unreadable = SimpleNamespace(problems=result.all_problems)
+        return self.render_page(result.src_uri, "fragments/mldesign/problems.html", design=unreadable)
+
+    def _view(self, design: Design, content: Content, here: str, links: Mapping[str, str] | None = None) -> DesignView:
+        space = self.links if links is None else links
+
+        def link(target: str) -> LinkView:
+            other = self._by_id.get(target)
+            url = space.get(other.src_uri) if other else None
+            return LinkView(
+                target,
+                other.title if other else target,
+                relative_url(url, here) if url is not None else None,
+                other.status if other else "",
+            )
+
+        related = {kind: [link(t) for t in ids] for kind, ids in self._rel.get(design.id, {}).items()}
+        return self.renderer.view(
+            design,
+            content,
+            url=relative_url(space.get(design.src_uri) or self.url(design.src_uri), here),
+            links=related,
+            canvas_url=relative_url(f"canvas/{design.id}.html", here) if self.outputs.canvas else "",
+            badge_url=relative_url(f"badges/{design.id}.svg", here) if self.outputs.badges else "",
+        )
+
+    def _canvas(self, design_id: str, src_uri: str, view: DesignView) -> str:
+        """The one-page canvas; the links in `view` are the design page's."""
+        return self.render(
+            "fragments/mldesign/canvas.html",
+            design=view,
+            css_url="../" + CSS,
+            page_url=relative_url(self.url(src_uri), "canvas/x.html"),
+            site_name=self.site_name,
+        )
+
+    def _unreadable_canvas(self, result: PageResult) -> str:
+        return self.render(
+            "fragments/mldesign/canvas-unreadable.html",
+            design=SimpleNamespace(id=result.id, title=result.title, problems=result.all_problems),
+            css_url="../" + CSS,
+            page_url=relative_url(self.url(result.src_uri), "canvas/x.html"),
+            site_name=self.site_name,
+        )
+
+    # --- the overview -----------------------------------------------------------------
+
+    def overview(self) -> str:
+        """The overview's HTML, for the page at `outputs.overview`; after `pages()`."""
+        src_uri = self.outputs.overview or "designs/index.md"
+        here = self.here(src_uri)
+        report = self.report
+        rows = []
+        for d in sorted(report.designs, key=lambda d: d.title.lower()):
+            content = self._summaries.get(d.id)
+            if content is None:  # pages() was not run: score the design now
+                content = self.renderer.content(d).summary()
+            rows.append(self._view(d, content, here))
+        broken = tuple(
+            UnreadableView(r.id, r.title, relative_url(self.here(r.src_uri), here), tuple(r.all_problems))
+            for r in sorted(report.unreadable, key=lambda r: r.title.lower())
+        )
+        columns = tuple(MatrixColumn(s.key, s.title, report.section_average(s)) for s in self.site.template.counted)
+        view = OverviewView(
+            designs=tuple(rows),
+            columns=columns,
+            statuses=tuple(self.renderer.status_view(s.name) for s in self.site.settings.statuses),
+            completeness=report.completeness,
+            badge_url=relative_url("badges/all.svg", here) if self.outputs.badges else "",
+            export_url=relative_url(self.outputs.export, here) if self.outputs.export else "",
+            unreadable=broken,
+        )
+        return self.render_page(src_uri, "fragments/mldesign/overview.html", overview=view)
+
+    # --- files ------------------------------------------------------------------------
+
+    def files(self) -> Iterator[tuple[str, str]]:
+        """The badges and the export, as (path in the site, text)."""
+        report = self.report
+        if self.outputs.badges:
+            for d in report.designs:
+                yield f"badges/{d.id}.svg", self._badge("design", d.score.percent)
+            for r in report.unreadable:
+                yield f"badges/{r.id}.svg", self._badge("design", None)
+            scored = report.designs or not report.unreadable
+            yield "badges/all.svg", self._badge("designs", report.completeness if scored else None)
+        if self.outputs.export:
+            yield self.outputs.export, json.dumps(self.export(), indent=2, ensure_ascii=False)
+
+    def export(self) -> dict[str, Any]:
+        """`designs.json`: every design with its scores, and the site that published it."""
+        entries = [design_dict(d, url=self._public(d.src_uri)) for d in self.report.designs]
+        entries.extend(unreadable_dict(r, url=self._public(r.src_uri)) for r in self.report.unreadable)
+        return {
+            "format": FORMAT_VERSION,
+            "site": {"name": self.site_name, "url": self.site_url or None},
+            "designs": sorted(entries, key=lambda e: e["file"]),
+        }
+
+    def _public(self, src_uri: str) -> str:
+        """A page's URL as the export gives it: absolute when the site has a `site_url`."""
+        url = self.url(src_uri)
+        if not self.site_url:
+            return url
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        return base + ("" if url == "./" else url)
+
+    def _badge(self, label: str, percent: int | None) -> str:
+        return badge_svg(label, percent, self.site.template.level(percent or 0).color)
+
+    def render_page(self, src_uri: str, name: str, **context: Any) -> str:
+        """A fragment that goes into the page at `src_uri`, with `base_url` as MkDocs gives it."""
+        context["base_url"] = _root(self.here(src_uri))
+        if self.page_context is not None:
+            context.update(self.page_context(src_uri))
+        return self.render(name, **context)
+
+    def render(self, name: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"the template {name} failed: {exc}") from None
+
+
+def _root(url: str) -> str:
+    return relative_url(".", url)
+
+
+def place(html: str, slot: str, placement: str, marker: str) -> str:
+    """`html` (a page's body) with `slot` where its design goes: at `marker` when the page
+    has one, else after its first <h1> (top) or at its end (bottom)."""
+    if marker in html:
+        return html.replace(marker, slot, 1)
+    if placement == "bottom":
+        return f"{html}\n{slot}"
+    stripped = html.lstrip()
+    if stripped.startswith("<h1"):
+        end = stripped.find("</h1>")
+        if end != -1:
+            end += len("</h1>")
+            return f"{stripped[:end]}\n{slot}\n{stripped[end:]}"
+    return f"{slot}\n{html}"
