@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test lint typecheck pytest bench docs clean
+.PHONY: install routes site site-zensical serve test lint typecheck pytest bench docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mkdocs-mldesign needs Python 3.11 or newer (set PYTHON=...)")'
@@ -15,9 +15,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Backstage TechDocs pins its own Material and Markdown versions, so its route is tested
+# in a venv of its own; DOMPurify (from npm) runs in Chromium over the built pages.
+TECHDOCS := .venv-techdocs
+TECHDOCS_STAMP := $(TECHDOCS)/.installed
+DOMPURIFY := .node/node_modules/dompurify/dist/purify.min.js
+
+$(TECHDOCS_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(TECHDOCS)
+	$(TECHDOCS)/bin/python -m pip install --quiet --upgrade pip
+	$(TECHDOCS)/bin/python -m pip install --quiet -e . mkdocs-techdocs-core==1.7.1 mkdocs-monorepo-plugin==1.1.2
+	@touch $@
+
+$(DOMPURIFY):
+	npm install --silent --no-audit --no-fund --no-save --prefix .node dompurify@3.4.18
+
+routes: $(TECHDOCS_STAMP) $(DOMPURIFY)
+
 ## Build the example site (strict) into example_site/site/.
 site: $(STAMP)
 	cd example_site && ../$(BIN)/mkdocs build --strict
+
+## Build the example site with Zensical (checked and staged by `mldesign zensical`) into example_site/site-zensical/.
+site-zensical: $(STAMP)
+	cd example_site && ../$(BIN)/mldesign zensical --site-dir site-zensical && ../$(BIN)/zensical build --clean -f mkdocs.mldesign.yml
 
 ## Serve the example site with live reload on http://127.0.0.1:8000/.
 serve: $(STAMP)
@@ -30,7 +51,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) routes
 	$(BIN)/pytest
 
 ## Lint, type-check and run the whole test suite.
@@ -47,4 +68,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) site example_site/site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TECHDOCS) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache

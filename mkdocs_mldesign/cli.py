@@ -11,15 +11,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .design import PageResult, default_id, read_inside
-from .frontmatter import NotRegular, read_page
-from .problems import Problem
+from .design import DocsPrefix, PageResult, beside_real_file, default_id
 from .report import to_github, to_json, to_text
 from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
 from .settings import Settings
@@ -42,6 +40,7 @@ class SiteConfig:
     docs_dir: Path
     settings: Settings
     pages: tuple[Path, ...]  # every page MkDocs would build, as it lists them
+    real: dict[Path, Path] = field(default_factory=dict)  # pages a plugin moved -> their real files
 
 
 def find_config(start: Path) -> Path | None:
@@ -61,6 +60,7 @@ def load_site(config_file: Path) -> SiteConfig:
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
 
     try:
         config = load_config(str(config_file))
@@ -70,15 +70,25 @@ def load_site(config_file: Path) -> SiteConfig:
         raise UsageError(f"cannot read {_shown(config_file)}: {exc.strerror or exc}") from None
     plugin = config.plugins.get("mldesign")
     try:
-        settings = plugin.site_settings() if plugin is not None else Settings()
+        settings = plugin.options().settings if plugin is not None else Settings()
+        # The plugins' own events, as a build runs them before reading pages: a plugin
+        # may move the docs (mkdocs-monorepo-plugin merges every included site into one
+        # folder, then points each page back at its real file).
+        config = config.plugins.on_config(config)
+        files = config.plugins.on_files(get_files(config), config=config)
+        real: dict[Path, Path] = {}
+        pages = []
+        for file in files.documentation_pages():
+            if file.abs_src_path is None or file.inclusion.is_excluded():
+                continue
+            copy = Path(file.abs_src_path)
+            config.plugins.on_pre_page(Page(None, file, config), config=config, files=files)
+            if file.abs_src_path != str(copy):
+                real[copy] = Path(file.abs_src_path)
+            pages.append(copy)
     except PluginError as exc:
         raise UsageError(f"{_shown(config_file)}: {exc}") from None
-    pages = tuple(
-        Path(f.abs_src_path)
-        for f in get_files(config).documentation_pages()
-        if f.abs_src_path is not None and not f.inclusion.is_excluded()
-    )
-    return SiteConfig(config_file, Path(config.docs_dir), settings, pages)
+    return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real)
 
 
 def _site_for(args: argparse.Namespace, start: Path) -> SiteConfig | None:
@@ -108,27 +118,21 @@ def _inside(path: Path, root: Path) -> bool:
     return rel != ".." and not rel.startswith(".." + os.sep)
 
 
-def _check_file(site: Site, path: Path, root: Path, today: date) -> PageResult:
-    prefix = _shown(root)
-    prefix = "" if prefix == "." else prefix.rstrip("/") + "/"
-    shown = _shown(path)
+def _check_file(site: Site, path: Path, root: Path, today: date, real: Path | None = None) -> PageResult:
+    """Check the page at `path` under the docs folder `root`; `real` is the file a copy
+    was made from, by which messages name it."""
     src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+    if real is not None:
+        shown = _shown(real)
+        prefix: DocsPrefix = beside_real_file(str(real), src_uri, os.getcwd())
+    else:
+        shown = _shown(path)
+        folder = _shown(root)
+        prefix = "" if folder == "." else folder.rstrip("/") + "/"
     try:
-        data, _ = read_page(path)
-    except NotRegular:
-        problem = Problem(shown, 0, 0, "", "error", "page-unreadable", "not a regular file", "a page must be a file")
-        return PageResult(problems=[problem], src_uri=src_uri, file=shown)
+        return site.check_file(path, src_uri=src_uri, file=shown, docs_dir=root, docs_prefix=prefix, today=today)
     except OSError as exc:
         raise UsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    _, result = site.check_page(
-        data,
-        src_uri=src_uri,
-        file=shown,
-        read_file=lambda rel: read_inside(root, rel),
-        docs_prefix=prefix,
-        today=today,
-    )
-    return result
 
 
 def check_paths(
@@ -137,6 +141,7 @@ def check_paths(
     *,
     today: date | None = None,
     context: Sequence[tuple[Path, Path]] = (),
+    real: Mapping[Path, Path] | None = None,
 ) -> Report:
     """Check each (page or folder of pages, docs root) pair, each page once however
     often it is named.
@@ -146,6 +151,7 @@ def check_paths(
     reported.
     """
     day = today or date.today()
+    moved: Mapping[Path, Path] = real or {}
     seen: set[str] = set()
 
     def checked(pairs: Sequence[tuple[Path, Path]]) -> list[PageResult]:
@@ -155,7 +161,7 @@ def check_paths(
                 real = os.path.realpath(path)
                 if real not in seen:
                     seen.add(real)
-                    out.append(_check_file(site, path, root, day))
+                    out.append(_check_file(site, path, root, day, moved.get(path)))
         return out
 
     results = checked(targets)
@@ -215,7 +221,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = config.settings if config is not None else Settings(key=args.key)
     site = _site(settings)
     targets, context = _targets(args, config)
-    report = check_paths(site, targets, today=date.today(), context=context)
+    report = check_paths(
+        site, targets, today=date.today(), context=context, real=config.real if config is not None else None
+    )
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
     print(render(report))
     return EXIT_PROBLEMS if report.count("error") else EXIT_OK
@@ -292,6 +300,51 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_zensical(args: argparse.Namespace) -> int:
+    from .stage import CONFIG_NAME, StageError, stage
+
+    config_file = Path(args.config_file) if args.config_file else find_config(Path.cwd())
+    if config_file is None:
+        raise UsageError("run beside the site's mkdocs.yml, or give it with -f mkdocs.yml")
+
+    def failing(report: Report, strict: bool) -> str:
+        if report.count("error"):
+            return "errors"
+        return "warnings, in strict mode" if strict and report.count("warning") else ""
+
+    # Checked before anything is staged: a site whose designs fail is not staged at all.
+    try:
+        staged = stage(
+            config_file,
+            site_dir=args.site_dir,
+            accept=lambda report: not failing(report, args.strict or _strict(config_file)),
+        )
+    except StageError as exc:
+        raise UsageError(str(exc)) from None
+    render = {"text": to_text, "github": to_github}[args.format]
+    print(render(staged.report))
+    if not staged.written:
+        why = failing(staged.report, True)
+        print(f"mldesign: not staged for Zensical: the designs have {why}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if not staged.config.plugin_listed:
+        print(f"mldesign: note: {_shown(config_file)} lists no mldesign plugin; the defaults were used")
+    config = os.path.relpath(staged.config_file)
+    folder = os.path.dirname(config)
+    build = f"zensical build -f {CONFIG_NAME}" if not folder else f"cd {folder} && zensical build -f {CONFIG_NAME}"
+    print(f"Staged for Zensical in {os.path.relpath(staged.stage)}; now run: {build}")
+    return EXIT_OK
+
+
+def _strict(config_file: Path) -> bool:
+    from .siteconfig import ConfigError, read_yaml
+
+    try:
+        return read_yaml(config_file.resolve()).get("strict") is True
+    except ConfigError:
+        return False  # reported by the stage itself
+
+
 def _config_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "-f",
@@ -343,6 +396,20 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead")
     _config_option(schema, "the schema of this site")
     schema.set_defaults(run=cmd_schema)
+
+    zensical = sub.add_parser(
+        "zensical",
+        help="check the site and stage it for `zensical build`, which runs no MkDocs plugin",
+        description="Check the site's designs as the plugin would and write a stage under .mldesign/zensical/ "
+        "(design pages, overview, canvases, badges, export) with a config, mkdocs.mldesign.yml, that "
+        "Zensical builds: `zensical build -f mkdocs.mldesign.yml`. Nothing in the docs folder is changed. "
+        "Exits 1, and stages nothing to build, when a design has an error (or a warning, with --strict).",
+    )
+    _config_option(zensical, "the site to stage")
+    zensical.add_argument("--site-dir", metavar="DIR", help="where Zensical writes the site (default: the site's)")
+    zensical.add_argument("--strict", action="store_true", help="fail on warnings too, as `mkdocs build --strict`")
+    zensical.add_argument("--format", choices=("text", "github"), default="text", help="output format")
+    zensical.set_defaults(run=cmd_zensical)
     return top
 
 

@@ -1,0 +1,162 @@
+"""Reading a site's `mkdocs.yml` without MkDocs, for the routes that do not run it.
+
+Zensical reads `mkdocs.yml` itself and runs no MkDocs plugin, so the Zensical stage
+cannot ask MkDocs for the site's settings. This reads the few it needs (folders, URLs,
+nav, Markdown extensions and the `mldesign` plugin's options) with the same rules:
+`INHERIT` merges a parent file, `!ENV` reads the environment, and the tags that name
+Python objects (`!!python/name:...`, used by some extensions) are kept as text, never
+resolved: reading a config must not import or run anything.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .options import Options, parse_options, toc_permalink
+from .settings import SettingsError
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+class ConfigError(Exception):
+    """A `mkdocs.yml` that cannot be read; the message names the file."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader plus MkDocs' tags, none of which runs code."""
+
+
+def _env(loader: _Loader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        names: list[Any] = [loader.construct_scalar(node)]
+    else:
+        names = loader.construct_sequence(node)  # type: ignore[arg-type]
+    *variables, default = names if len(names) > 1 else [*names, None]
+    for name in variables:
+        if isinstance(name, str) and name in os.environ:
+            return yaml.safe_load(os.environ[name]) if os.environ[name] else ""
+    return default
+
+
+def _as_text(loader: _Loader, suffix: str, node: yaml.Node) -> str:
+    return f"!!python/{suffix}"
+
+
+_Loader.add_constructor("!ENV", _env)
+_Loader.add_constructor("!relative", lambda loader, node: str(loader.construct_scalar(node)))  # type: ignore[arg-type]
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _as_text)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: f"!{suffix}")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """What the routes without MkDocs need of a site's `mkdocs.yml`."""
+
+    path: Path
+    raw: dict[str, Any]
+    docs_dir: Path
+    site_dir: Path
+    options: Options
+    plugin_listed: bool  # whether `plugins` names mldesign
+    site_name: str = ""
+    site_url: str = ""
+    use_directory_urls: bool = True
+    nav: Any = None
+    exclude_docs: str = ""
+    strict: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def read_yaml(path: Path, depth: int = 0) -> dict[str, Any]:
+    """A config file, with `INHERIT` merged in as MkDocs merges it."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = yaml.load(handle, Loader=_Loader)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config must be a mapping of settings")
+    data = dict(data)
+    parent = data.pop("INHERIT", None)
+    if parent is not None:
+        if depth > 10 or not isinstance(parent, str):
+            raise ConfigError(f"{path}: `INHERIT` must name one parent config, and parents must not loop")
+        data = merge(read_yaml((path.parent / parent).resolve(), depth + 1), data)
+    return dict(data)
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def plugin_entry(plugins: Any, name: str = "mldesign") -> tuple[bool, dict[str, Any]]:
+    """Whether `plugins` (a list or a mapping, as mkdocs.yml allows) names `name`, and its options."""
+    items: list[tuple[Any, Any]] = []
+    if isinstance(plugins, Mapping):
+        items = list(plugins.items())
+    elif isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, str):
+                items.append((item, {}))
+            elif isinstance(item, Mapping) and len(item) == 1:
+                items.extend(item.items())
+    for key, value in items:
+        if key == name:
+            return True, dict(value) if isinstance(value, Mapping) else {}
+    return False, {}
+
+
+def load(path: Path) -> SiteConfig:
+    """The site `path` (a mkdocs.yml) describes; `ConfigError` when it cannot be used."""
+    path = path.resolve()
+    raw = read_yaml(path)
+    root = path.parent
+    listed, plugin = plugin_entry(raw.get("plugins"))
+    try:
+        options = parse_options(plugin, config_dir=str(root), permalink=toc_permalink(raw.get("markdown_extensions")))
+    except SettingsError as exc:
+        raise ConfigError(f"{_shown(path)}: mldesign: {exc}") from None
+    docs = raw.get("docs_dir", "docs")
+    site = raw.get("site_dir", "site")
+    if not isinstance(docs, str) or not isinstance(site, str):
+        raise ConfigError(f"{_shown(path)}: `docs_dir` and `site_dir` must be paths")
+    docs_dir = (root / docs).resolve()
+    if not docs_dir.is_dir():
+        raise ConfigError(f"{_shown(path)}: the docs folder {docs} does not exist")
+    exclude = raw.get("exclude_docs")
+    return SiteConfig(
+        path=path,
+        raw=raw,
+        docs_dir=docs_dir,
+        site_dir=(root / site).resolve(),
+        options=options,
+        plugin_listed=listed,
+        site_name=str(raw.get("site_name") or ""),
+        site_url=str(raw.get("site_url") or ""),
+        use_directory_urls=raw.get("use_directory_urls", True) is not False,
+        nav=raw.get("nav"),
+        exclude_docs=exclude if isinstance(exclude, str) else "",
+        strict=raw.get("strict") is True,
+    )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

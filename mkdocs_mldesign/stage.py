@@ -1,0 +1,335 @@
+"""The Zensical route: check a site and stage it for `zensical build`.
+
+Zensical reads `mkdocs.yml` but runs no MkDocs plugin. `mldesign zensical` checks the
+site with the core, as the plugin would, and writes a staged copy of its docs folder
+under `.mldesign/zensical/`: every page the user wrote is linked there unchanged,
+except the pages that show a design, which get the same HTML the plugin puts in
+(through the `mkdocs_mldesign.zensical` Markdown extension); the overview, canvases,
+badges, export and the stylesheet are added as files. A small config beside
+`mkdocs.yml` inherits it and points Zensical at the stage:
+
+    mldesign zensical && zensical build -f mkdocs.mldesign.yml
+
+Nothing the user wrote is changed, and nothing is written into the docs folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from . import __version__, frontmatter
+from .design import PageResult
+from .options import nav_mentions
+from .publish import CSS, JS, OWN_FOLDERS, TEMPLATES_DIR, PageOutput, Publisher, RenderError, page_url, template_env
+from .site import Report, Site, SiteError
+from .siteconfig import ConfigError, SiteConfig
+from .siteconfig import load as load_config
+
+STAGE = Path(".mldesign") / "zensical"
+CONFIG_NAME = "mkdocs.mldesign.yml"
+HEADER = "# Written by `mldesign zensical`"
+MARKER_FILE = "stage.json"  # in the stage: what it was made from; also says the folder is ours
+DESIGN_MARKER = "<!-- mldesign -->"
+OVERVIEW_MARKER = "<!-- mldesign-overview -->"
+FRAGMENT = "<!-- mldesign:fragment {} -->"
+
+
+class StageError(Exception):
+    """The site cannot be staged; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    report: Report
+    config: SiteConfig
+    config_file: Path  # the config to give `zensical build -f`
+    stage: Path
+    written: bool = True
+
+
+def stage(
+    config_file: Path,
+    *,
+    site_dir: str | None = None,
+    today: date | None = None,
+    accept: Callable[[Report], bool] | None = None,
+) -> Staged:
+    """Check the site of `config_file` and write its stage; the report says what was found.
+
+    When `accept` refuses the report (a design has errors), nothing is staged and a
+    config written before is removed, so that `zensical build -f` cannot publish it."""
+    try:
+        config = load_config(config_file)
+        site = Site.load(config.options.settings)
+    except (ConfigError, SiteError) as exc:
+        raise StageError(str(exc)) from None
+    root = config.path.parent
+    written = root / CONFIG_NAME
+    target = root / STAGE
+    _refuse_foreign(written, target)
+    files = list(docs_files(config))
+    pages = [f for f in files if f.endswith(".md")]
+    results = [_check(site, config, src, today or date.today()) for src in pages]
+    report = site.check_site(results)
+    if accept is not None and not accept(report):
+        written.unlink(missing_ok=True)
+        return Staged(report, config, written, target, written=False)
+    outputs = config.options.outputs
+    by_src = {r.src_uri: r for r in results}
+    if outputs.overview and by_src.get(outputs.overview, PageResult()).is_design:
+        raise StageError(
+            f"`overview: {outputs.overview}` names a design page; the overview would hide its design. "
+            "Point `overview` at another page, or move the design"
+        )
+    if outputs.export and outputs.export in files:
+        raise StageError(
+            f"`export: {outputs.export}` would replace {outputs.export} in the built site; "
+            "choose another path, such as designs.json"
+        )
+    urls = {src: page_url(src, config.use_directory_urls) for src in pages}
+    if outputs.overview:
+        urls.setdefault(outputs.overview, page_url(outputs.overview, config.use_directory_urls))
+    publisher = Publisher(
+        site,
+        report,
+        outputs,
+        urls,
+        env=_env(config),
+        site_name=config.site_name,
+        site_url=config.site_url,
+        source_links=True,
+    )
+    building = target.with_name(target.name + ".new")
+    _remove_ours(building)
+    docs = building / "docs"
+    fragments = building / "fragments"
+    fragments.mkdir(parents=True)
+    (building / MARKER_FILE).write_text("{}", encoding="utf-8")  # ours from the start, should this stop half-way
+    (root / STAGE.parent / ".gitignore").write_text("# Written by mldesign: the whole folder can be deleted.\n*\n")
+    try:
+        shown: set[str] = set()
+        for output in publisher.pages():
+            result = by_src[output.src_uri]
+            _write(
+                docs / output.src_uri,
+                _staged_page(result, output, fragments, outputs.placement, site, config.docs_dir / output.src_uri),
+            )
+            shown.add(output.src_uri)
+            if output.canvas is not None:
+                _write(docs / output.canvas[0], output.canvas[1])
+        if outputs.overview:
+            html = publisher.overview()
+            digest = _fragment(fragments, html, ())
+            if outputs.overview in files:
+                text = _text(config.docs_dir / outputs.overview)
+                marker = FRAGMENT.format(digest)
+                text = text.replace(OVERVIEW_MARKER, marker, 1) if OVERVIEW_MARKER in text else f"{text}\n\n{marker}\n"
+            else:
+                text = f"---\ntitle: Designs\nhide: [toc]\n---\n\n# Designs\n\n{FRAGMENT.format(digest)}\n"
+            _write(docs / outputs.overview, text)
+            shown.add(outputs.overview)
+        for path, text in publisher.files():
+            _write(docs / path, text)
+            shown.add(path)
+    except RenderError as exc:
+        raise StageError(str(exc)) from None
+    assets = resources.files(__package__) / "templates"
+    for asset in (CSS, JS):
+        _write(docs / asset, (assets / asset).read_text(encoding="utf-8"))
+    for src in files:
+        if src not in shown and not src.startswith(OWN_FOLDERS):
+            _link(config.docs_dir / src, docs / src)
+    manifest = {
+        "mldesign": __version__,
+        "config": str(config.path),
+        "docs_dir": str(config.docs_dir),
+        "sources": {src: _stamp(config.docs_dir / src) for src in pages},
+    }
+    (building / MARKER_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    _remove_ours(target)
+    building.rename(target)
+    _write_config(written, config, target, site_dir)
+    return Staged(report, config, written, target)
+
+
+def _env(config: SiteConfig) -> jinja2.Environment:
+    """Our templates, under the theme's `custom_dir` when it has one, as the plugin renders them."""
+    theme = config.raw.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    folders = [str(config.path.parent / custom)] if isinstance(custom, str) and custom else []
+    return template_env(jinja2.FileSystemLoader([*folders, TEMPLATES_DIR]))
+
+
+def docs_files(config: SiteConfig) -> Iterator[str]:
+    """Every file of the docs folder a build publishes, as /-separated paths: not those
+    whose name starts with a dot, nor those `exclude_docs` names."""
+    spec = None
+    if config.exclude_docs.strip():
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(config.exclude_docs.splitlines())
+    base = config.docs_dir
+    for folder, dirs, names in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = Path(folder).relative_to(base).as_posix()
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            src = name if rel == "." else f"{rel}/{name}"
+            if spec is not None and spec.match_file(src):
+                continue
+            yield src
+
+
+def _check(site: Site, config: SiteConfig, src: str, today: date) -> PageResult:
+    path = config.docs_dir / src
+    root = config.path.parent
+    shown = os.path.relpath(path, root).replace(os.sep, "/")
+    prefix = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    try:
+        return site.check_file(
+            path,
+            src_uri=src,
+            file=shown,
+            docs_dir=config.docs_dir,
+            docs_prefix="" if prefix == "." else prefix + "/",
+            today=today,
+        )
+    except OSError as exc:
+        raise StageError(f"cannot read {shown}: {exc.strerror or exc}") from None
+
+
+def _text(path: Path) -> str:
+    """A page's text as the plugin reads it: bounded, undecodable bytes replaced."""
+    try:
+        data, _ = frontmatter.read_page(path)
+    except OSError:
+        return ""
+    return data.decode("utf-8", "replace").removeprefix("\ufeff")
+
+
+def _body(path: Path) -> str:
+    """A page's Markdown after its front matter, when the front matter could not be read."""
+    text = _text(path)
+    found = frontmatter.split(text)
+    return found.body if found is not None else text
+
+
+def _staged_page(
+    result: PageResult, output: PageOutput, fragments: Path, placement: str, site: Site, path: Path
+) -> str:
+    """The page as Zensical reads it from the stage: the front matter without the design,
+    and the body with a marker where the design goes."""
+    meta = {k: v for k, v in (result.meta or {}).items() if k != site.settings.key}
+    if result.meta is None and result.title:
+        meta["title"] = result.title
+    toc = tuple(_heading_dict(h) for h in output.toc)
+    marker = FRAGMENT.format(_fragment(fragments, output.html, toc, placement))
+    body = result.body if result.body is not None else _body(path)
+    if DESIGN_MARKER in body:
+        body = body.replace(DESIGN_MARKER, f"\n{marker}\n", 1)
+    elif placement == "bottom":
+        body = f"{body}\n\n{marker}\n"
+    else:
+        lines = body.lstrip("\n").split("\n", 1)
+        if lines[0].startswith("# "):
+            body = f"{lines[0]}\n\n{marker}\n\n{lines[1] if len(lines) > 1 else ''}"
+        else:
+            body = f"{marker}\n\n{body}"
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) if meta else ""
+    return f"---\n{head}---\n\n{body}" if head else body
+
+
+def _heading_dict(heading: Any) -> dict[str, Any]:
+    return {
+        "level": heading.level,
+        "title": heading.title,
+        "anchor": heading.anchor,
+        "children": [_heading_dict(c) for c in heading.children],
+    }
+
+
+def _fragment(folder: Path, html: str, toc: tuple[dict[str, Any], ...], placement: str = "top") -> str:
+    data = json.dumps({"html": html, "toc": list(toc), "placement": placement}, ensure_ascii=False)
+    digest = hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+    (folder / f"{digest}.json").write_text(data, encoding="utf-8")
+    return digest
+
+
+def _stamp(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _link(source: Path, link: Path) -> None:
+    """The user's file in the stage: a symbolic link, or a copy where links are not allowed."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        link.symlink_to(source)
+    except OSError:
+        shutil.copy2(source, link)
+
+
+def _remove_ours(folder: Path) -> None:
+    """Remove a stage written before, never a folder mldesign did not write."""
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if folder.is_symlink() or not (folder / MARKER_FILE).is_file():
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            return
+        raise StageError(f"{folder} exists and was not written by mldesign; move it away, then run again")
+    shutil.rmtree(folder)
+
+
+def _refuse_foreign(config_file: Path, stage_dir: Path) -> None:
+    """Refuse to go on when a file or folder mldesign would write holds someone else's."""
+    if stage_dir.parent.is_symlink() or stage_dir.is_symlink():
+        raise StageError(f"{stage_dir.parent} is a symbolic link; mldesign writes its stage only in a real folder")
+    if config_file.is_symlink() or (
+        config_file.exists() and not config_file.read_text(encoding="utf-8", errors="replace").startswith(HEADER)
+    ):
+        raise StageError(f"{config_file.name} exists and was not written by mldesign; move it away, then run again")
+    for folder in (stage_dir, stage_dir.with_name(stage_dir.name + ".new")):
+        if folder.is_symlink() or (folder.exists() and not (folder / MARKER_FILE).is_file() and any(folder.iterdir())):
+            raise StageError(f"{folder} exists and was not written by mldesign; move it away, then run again")
+
+
+def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str | None) -> None:
+    extension = {"mkdocs_mldesign.zensical": {"stage": str(stage_dir)}}
+    user_extensions = config.raw.get("markdown_extensions")
+    data: dict[str, Any] = {
+        "INHERIT": config.path.name,
+        "docs_dir": stage_dir.relative_to(config.path.parent).as_posix() + "/docs",
+        # Lists are appended to the inherited ones.
+        "extra_css": [CSS],
+        "extra_javascript": [JS],
+        "markdown_extensions": extension if isinstance(user_extensions, dict) else [extension],
+    }
+    if site_dir:
+        data["site_dir"] = site_dir
+    overview = config.options.outputs.overview
+    if overview and isinstance(config.nav, list) and not nav_mentions(config.nav, overview):
+        data["nav"] = [{"Designs": overview}]
+    text = (
+        f"{HEADER} from {config.path.name}: do not edit, do not commit.\n"
+        f"# Build with: zensical build -f {path.name}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
+    path.write_text(text, encoding="utf-8")

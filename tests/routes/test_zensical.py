@@ -1,0 +1,209 @@
+"""The Zensical route, with the real `zensical` package: `mldesign zensical`, then
+`zensical build -f mkdocs.mldesign.yml`, compared with the MkDocs build of the same files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.conftest import EXAMPLE_SITE, run_mldesign, write_site
+from tests.designs import FULL_DESIGN, SMALL_DESIGN
+
+PAGES = {
+    "index.md": "# Home\n\nSee [the designs](designs/index.md).\n",
+    "designs/face.md": FULL_DESIGN,
+    "designs/identity.md": SMALL_DESIGN,
+    "guide.md": "# Guide\n\n## Writing\n\nText.\n",
+}
+
+
+def zensical(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "--clean", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def stage_and_build(root: Path) -> Path:
+    staged = run_mldesign("zensical", cwd=root)
+    assert staged.returncode == 0, staged.stdout + staged.stderr
+    assert "zensical build -f mkdocs.mldesign.yml" in staged.stdout
+    built = zensical(root, "-f", "mkdocs.mldesign.yml")
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root / "site"
+
+
+def mkdocs_build(root: Path, out: Path) -> Path:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(out))
+    build(config)
+    return out
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A small site, built once by Zensical (through the stage) and once by MkDocs."""
+    root = tmp_path_factory.mktemp("zensical")
+    write_site(root, PAGES)
+    docs_before = tree_digest(root / "docs")
+    site = stage_and_build(root)
+    assert tree_digest(root / "docs") == docs_before, "the stage changed the docs folder"
+    return root, site, mkdocs_build(root, root / "site-mkdocs")
+
+
+def test_design_pages_have_their_sections_checklist_and_badge(zensical_site: tuple[Path, Path, Path]) -> None:
+    _, site, _ = zensical_site
+    html = (site / "designs/face/index.html").read_text(encoding="utf-8")
+    assert html.count('class="mldesign"') == 1
+    for anchor in ("mldesign-background", "mldesign-metrics", "mldesign-group-"):
+        assert f'id="{anchor}' in html
+    assert "mldesign-checklist" in html
+    assert 'href="../../badges/face.svg"' in html
+    assert "../../assets/mldesign/mldesign.css" in html
+    # The design's groups and sections are in the page's table of contents.
+    toc = html[html.index("md-nav--secondary") :]
+    assert 'href="#mldesign-metrics"' in toc
+
+
+def test_search_holds_the_design_sections(zensical_site: tuple[Path, Path, Path]) -> None:
+    _, site, _ = zensical_site
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    locations = {item["location"] for item in index["items"]}
+    assert "designs/face/#mldesign-metrics" in locations
+    texts = " ".join(item["text"] for item in index["items"])
+    assert "sections complete" not in texts, "the checklist is left out of search, as under MkDocs"
+
+
+def test_overview_badges_canvas_and_export_match_the_mkdocs_build(zensical_site: tuple[Path, Path, Path]) -> None:
+    _, site, mkdocs_site = zensical_site
+
+    def rows(folder: Path) -> list[str]:
+        return re.findall(
+            r'<tr data-mldesign-id="([^"]+)"', (folder / "designs/index.html").read_text(encoding="utf-8")
+        )
+
+    assert rows(site) == rows(mkdocs_site) != []
+    for name in ("badges/face.svg", "badges/identity.svg", "badges/all.svg", "designs.json"):
+        assert (site / name).read_text(encoding="utf-8") == (mkdocs_site / name).read_text(encoding="utf-8"), name
+    for design_id in ("face", "identity"):
+        canvas = (site / f"canvas/{design_id}.html").read_text(encoding="utf-8")
+        assert canvas == (mkdocs_site / f"canvas/{design_id}.html").read_text(encoding="utf-8")
+
+
+def test_the_same_design_gets_the_same_block_under_both_tools(zensical_site: tuple[Path, Path, Path]) -> None:
+    _, site, mkdocs_site = zensical_site
+
+    def block(folder: Path) -> str:
+        html = (folder / "designs/identity/index.html").read_text(encoding="utf-8")
+        start = html.index('<div class="mldesign"')
+        return html[start : html.index("</article>", start)]
+
+    # Zensical drops `data-search-exclude` once it has left the element out of search.
+    mkdocs_block = block(mkdocs_site).replace(" data-search-exclude", "")
+    assert block(site).split("</div>\n")[0] == mkdocs_block.split("</div>\n")[0]
+
+
+def test_an_error_in_a_design_fails_the_stage_with_the_located_message(tmp_path: Path) -> None:
+    broken = FULL_DESIGN.replace("status: approved", "status: aproved")
+    write_site(tmp_path, {**PAGES, "designs/face.md": broken})
+    result = run_mldesign("zensical", cwd=tmp_path)
+    assert result.returncode == 1
+    assert re.search(r"docs/designs/face\.md:\d+:\d+: error schema-enum design\.status", result.stdout), result.stdout
+    assert "not staged for Zensical" in result.stderr
+    assert not (tmp_path / "mkdocs.mldesign.yml").exists()
+    # The MkDocs build reports the same problem, worded the same.
+    mkdocs = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    line = next(x for x in result.stdout.splitlines() if "design.status" in x)
+    assert line.replace("error schema-enum ", "") in mkdocs.stderr
+
+
+def test_a_plain_zensical_build_with_the_guard_stops_and_says_why(tmp_path: Path) -> None:
+    config = write_site(tmp_path, PAGES)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["markdown_extensions"].append("mkdocs_mldesign.zensical")
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = zensical(tmp_path)
+    assert result.returncode != 0
+    assert "mldesign: this build runs without the mldesign plugin" in result.stderr
+    # MkDocs, where the plugin runs, builds the same config strictly.
+    mkdocs = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert mkdocs.returncode == 0, mkdocs.stderr
+
+
+def test_without_the_guard_the_theme_says_the_design_was_not_rendered(tmp_path: Path) -> None:
+    write_site(tmp_path, PAGES)
+    result = zensical(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "This design was not rendered" in (tmp_path / "site/designs/face/index.html").read_text(encoding="utf-8")
+    assert "This design was not rendered" not in (tmp_path / "site/guide/index.html").read_text(encoding="utf-8")
+
+
+def test_a_stage_older_than_its_pages_is_refused(tmp_path: Path) -> None:
+    write_site(tmp_path, PAGES)
+    stage_and_build(tmp_path)
+    guide = tmp_path / "docs/guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    result = zensical(tmp_path, "-f", "mkdocs.mldesign.yml")
+    assert result.returncode != 0
+    assert "guide.md changed after the stage was written: run `mldesign zensical` again" in result.stderr
+
+
+def test_files_mldesign_did_not_write_are_never_replaced(tmp_path: Path) -> None:
+    write_site(tmp_path, PAGES)
+    mine = tmp_path / "mkdocs.mldesign.yml"
+    mine.write_text("site_name: mine\n", encoding="utf-8")
+    result = run_mldesign("zensical", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "mkdocs.mldesign.yml exists and was not written by mldesign" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "site_name: mine\n"
+    mine.unlink()
+    foreign = tmp_path / ".mldesign/zensical"
+    foreign.mkdir(parents=True)
+    (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run_mldesign("zensical", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "was not written by mldesign" in result.stderr
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_example_site_builds_with_zensical(tmp_path: Path) -> None:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE_SITE, root, ignore=shutil.ignore_patterns("site", "site-*", ".mldesign", ".cache"))
+    (root / "mkdocs.mldesign.yml").unlink(missing_ok=True)
+    site = stage_and_build(root)
+    export = json.loads((site / "designs.json").read_text(encoding="utf-8"))
+    assert export["format"] == 3
+    assert export["site"] == {"name": "Kera ML design portal", "url": "https://designs.kera.example/"}
+    assert {d["id"] for d in export["designs"]} == {
+        "face-verification",
+        "identity-service",
+        "no-show-prediction",
+        "triage-notes-summariser",
+    }
+    overview = (site / "designs/index.html").read_text(encoding="utf-8")
+    assert overview.count('<tr data-mldesign-id="face-verification"') == 2  # the list and the matrix
