@@ -27,10 +27,23 @@ $(TECHDOCS_STAMP): pyproject.toml
 	$(TECHDOCS)/bin/python -m pip install --quiet -e . mkdocs-techdocs-core==1.7.1 mkdocs-monorepo-plugin==1.1.2
 	@touch $@
 
+# The core and the command line without MkDocs or Material: the lighter install the docs
+# describe (docs/installing.md), tested in a venv of its own.
+CORE := .venv-core
+CORE_STAMP := $(CORE)/.installed
+CORE_DEPS := pyyaml jsonschema jsonschema-rs jinja2 markdown markupsafe pathspec
+
+$(CORE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(CORE)
+	$(CORE)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE)/bin/python -m pip install --quiet --no-deps -e .
+	$(CORE)/bin/python -m pip install --quiet $(CORE_DEPS)
+	@touch $@
+
 $(DOMPURIFY):
 	npm install --silent --no-audit --no-fund --no-save --prefix .node dompurify@3.4.18
 
-routes: $(TECHDOCS_STAMP) $(DOMPURIFY)
+routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(DOMPURIFY)
 
 ## Build the example site (strict) into example_site/site/.
 site: $(STAMP)
@@ -68,4 +81,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) $(TECHDOCS) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TECHDOCS) $(CORE) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache

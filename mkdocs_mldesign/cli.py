@@ -56,7 +56,12 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_site(config_file: Path) -> SiteConfig:
-    """The docs folder, the pages and the mldesign settings of a MkDocs site."""
+    """The docs folder, the pages and the mldesign settings of a MkDocs site: as MkDocs
+    lists them when it is installed, else as the Zensical stage reads `mkdocs.yml`."""
+    try:
+        import mkdocs  # noqa: F401
+    except ImportError:
+        return _load_site_without_mkdocs(config_file)
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
     from mkdocs.structure.files import get_files
@@ -89,6 +94,18 @@ def load_site(config_file: Path) -> SiteConfig:
     except PluginError as exc:
         raise UsageError(f"{_shown(config_file)}: {exc}") from None
     return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real)
+
+
+def _load_site_without_mkdocs(config_file: Path) -> SiteConfig:
+    from .siteconfig import ConfigError, load
+    from .stage import docs_files
+
+    try:
+        config = load(config_file)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    pages = tuple(config.docs_dir / src for src in docs_files(config) if src.endswith(".md"))
+    return SiteConfig(config_file, config.docs_dir, config.options.settings, pages)
 
 
 def _site_for(args: argparse.Namespace, start: Path) -> SiteConfig | None:

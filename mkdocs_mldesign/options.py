@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "statuses": None,
     "lint": {},
     "stale_after_days": 365,
+    "sources": [],
 }
 
 
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
 class Options:
     settings: Settings
     outputs: Outputs
+    sources: tuple[str, ...] = ()  # other sites' designs.json, by path or http(s) URL
 
 
 def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: str = "") -> Options:
@@ -67,6 +69,9 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
     statuses = given["statuses"]
     if statuses is not None and not isinstance(statuses, list):
         raise SettingsError("`statuses` must be a list of names or of mappings with `name`")
+    sources = given["sources"]
+    if not isinstance(sources, list) or not all(isinstance(x, str) and x.strip() for x in sources):
+        raise SettingsError("`sources` must be a list of paths or http(s) URLs of other sites' designs.json")
     for flag in ("badges", "canvas"):
         if not isinstance(given[flag], bool):
             raise SettingsError(f"`{flag}` must be true or false")
@@ -94,7 +99,7 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
         export=export,
         permalink=permalink,
     )
-    return Options(settings, outputs)
+    return Options(settings, outputs, tuple(x.strip() for x in sources))
 
 
 def _typed(given: Mapping[str, Any], name: str, kind: type) -> Any:

@@ -39,6 +39,7 @@ from .problems import Problem
 from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, place
 from .settings import SettingsError
 from .site import Site, SiteError
+from .sources import RemoteDesign, load_sources
 from .views import DesignView
 
 log = get_plugin_logger(__name__)
@@ -82,6 +83,10 @@ class MLDesignConfig(base.Config):
 
     stale_after_days = c.Type(int, default=365)
     """An approved design whose `updated` date is older than this many days is reported as stale."""
+
+    sources = c.Type(list, default=[])
+    """Other sites' `designs.json` (paths relative to mkdocs.yml, or http(s) URLs), whose designs
+    the overview and the export also list, with the site that publishes each."""
 
 
 @dataclass(slots=True)
@@ -130,6 +135,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         except SiteError as exc:
             raise PluginError(f"mldesign: {exc}") from None
         self.settings, self.template, self.outputs = self.site.settings, self.site.template, options.outputs
+        self.sources = options.sources
         self.overview_path, self.export_path = self.outputs.overview, self.outputs.export
         zensical_route.plugin_active = True  # the guard extension, if listed, has nothing to do
         _alias_search(config)
@@ -319,6 +325,15 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         for problem in report.all_problems():
             if problem.rule in lint_rules.SITE_RULE_IDS:
                 _warn(problem)
+        remote: list[RemoteDesign] = []
+        if (self.sources and self.outputs.overview) or (self.sources and self.outputs.export):
+            config_file = config.config_file_path or "mkdocs.yml"
+            found, problems = load_sources(
+                self.sources, config_file=config_file, base_dir=os.path.dirname(os.path.abspath(config_file))
+            )
+            for problem in problems:
+                _warn(problem)
+            remote = [d for source in found for d in source.designs]
         self._publisher = publisher = Publisher(
             self.site,
             report,
@@ -328,6 +343,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             site_name=config.site_name,
             site_url=config.site_url or "",
             page_context=self._page_context,
+            remote=remote,
         )
         try:
             for output in publisher.pages():

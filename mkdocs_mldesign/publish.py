@@ -11,9 +11,11 @@ URLs follow MkDocs' rules (`page_url`), so every route links the same way.
 from __future__ import annotations
 
 import json
+import math
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from importlib import resources
 from types import SimpleNamespace
 from typing import Any
@@ -23,10 +25,12 @@ import jinja2
 
 from .badges import badge_svg
 from .design import Design, PageResult
+from .problems import Problem
 from .render import Content, LinkResolver, Renderer, relations
 from .report import FORMAT_VERSION, design_dict, unreadable_dict
-from .site import Report, Site
-from .views import DesignView, LinkView, MatrixColumn, OverviewView, UnreadableView
+from .site import Report, Site, mean_percent
+from .sources import RemoteDesign
+from .views import DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
 
 TEMPLATES_DIR = str(resources.files(__package__) / "templates")
 CSS = "assets/mldesign/mldesign.css"
@@ -140,12 +144,14 @@ class Publisher:
         site_url: str = "",
         page_context: Callable[[str], Mapping[str, Any]] | None = None,
         source_links: bool = False,
+        remote: Sequence[RemoteDesign] = (),
     ) -> None:
         self.site, self.report, self.outputs, self.urls = site, report, outputs, urls
         # How a page is linked from inside a page: by its URL (MkDocs writes the HTML as
         # given), or by its source path (Zensical rewrites every relative link in a page,
         # raw HTML included, as a link relative to the page's Markdown file).
         self.links: Mapping[str, str] = {src: src for src in urls} if source_links else urls
+        self.remote = tuple(remote)  # other sites' designs, listed by the overview and the export
         self.page_context = page_context  # more context for a page's templates, by source path
         self.renderer = Renderer(site.template, site.settings)
         self.env = env or template_env()
@@ -252,27 +258,93 @@ class Publisher:
         src_uri = self.outputs.overview or "designs/index.md"
         here = self.here(src_uri)
         report = self.report
+        site = self.site_name if self.remote else ""
         rows = []
-        for d in sorted(report.designs, key=lambda d: d.title.lower()):
+        for d in report.designs:
             content = self._summaries.get(d.id)
             if content is None:  # pages() was not run: score the design now
                 content = self.renderer.content(d).summary()
-            rows.append(self._view(d, content, here))
-        broken = tuple(
-            UnreadableView(r.id, r.title, relative_url(self.here(r.src_uri), here), tuple(r.all_problems))
-            for r in sorted(report.unreadable, key=lambda r: r.title.lower())
+            rows.append(replace(self._view(d, content, here), site=site))
+        rows.extend(self._remote_view(r) for r in self.remote if r.readable)
+        broken = [
+            UnreadableView(r.id, r.title, relative_url(self.here(r.src_uri), here), tuple(r.all_problems), site)
+            for r in report.unreadable
+        ]
+        broken.extend(
+            UnreadableView(r.entry["id"], r.entry["title"], r.url, _problems(r), r.site)
+            for r in self.remote
+            if not r.readable
         )
-        columns = tuple(MatrixColumn(s.key, s.title, report.section_average(s)) for s in self.site.template.counted)
+        columns = tuple(
+            MatrixColumn(s.key, s.title, mean_percent(self._section_scores(s.key))) for s in self.site.template.counted
+        )
         view = OverviewView(
-            designs=tuple(rows),
+            designs=tuple(sorted(rows, key=lambda d: (d.title.lower(), d.site))),
             columns=columns,
             statuses=tuple(self.renderer.status_view(s.name) for s in self.site.settings.statuses),
-            completeness=report.completeness,
+            completeness=self.completeness(),
             badge_url=relative_url("badges/all.svg", here) if self.outputs.badges else "",
             export_url=relative_url(self.outputs.export, here) if self.outputs.export else "",
-            unreadable=broken,
+            unreadable=tuple(sorted(broken, key=lambda r: (r.title.lower(), r.site))),
+            sites=tuple(dict.fromkeys([self.site_name, *(r.site for r in self.remote)])) if self.remote else (),
         )
         return self.render_page(src_uri, "fragments/mldesign/overview.html", overview=view)
+
+    def completeness(self) -> int:
+        """The mean completeness the overview and `badges/all.svg` show: this site's
+        designs, and the other sites' at the completeness they published."""
+        values = [d.score.value for d in self.report.designs]
+        values.extend(Fraction(r.entry["completeness"], 100) for r in self.remote if r.readable)
+        return mean_percent(values)
+
+    def _section_scores(self, key: str) -> list[Fraction]:
+        scores = [s.score for d in self.report.designs for s in d.score.sections if s.key == key]
+        for r in self.remote:
+            value = r.entry["sections"].get(key) if r.readable else None
+            if value is not None:
+                scores.append(Fraction(str(value)))
+        return scores
+
+    def _remote_view(self, remote: RemoteDesign) -> DesignView:
+        """Another site's design as an overview row: what its export says, linked to its page."""
+        entry = remote.entry
+        checklist = []
+        for section in self.site.template.counted:
+            state = entry["states"].get(section.key)
+            if state is None:
+                continue  # the other site's template has no such section
+            score = entry["sections"].get(section.key, 1 if state in ("complete", "na") else 0)
+            checklist.append(
+                SectionView(
+                    key=section.key,
+                    title=section.title,
+                    question="",
+                    anchor=f"mldesign-{section.key}",
+                    group=section.group,
+                    counts=True,
+                    state=state,
+                    percent=math.floor(Fraction(str(score)) * 100),
+                    kind="text",
+                )
+            )
+        return DesignView(
+            id=entry["id"],
+            title=entry["title"],
+            url=remote.url,
+            status=self.renderer.status_view(entry["status"]),
+            owners=tuple(entry["owners"]),
+            reviewers=(),
+            version="",
+            created="",
+            updated=entry["updated"][:10],
+            tags=(),
+            completeness=entry["completeness"],
+            groups=(),
+            checklist=tuple(checklist),
+            gaps=tuple(s for s in checklist if s.state in ("partial", "missing")),
+            problems=_problems(remote),
+            site=remote.site,
+        )
 
     # --- files ------------------------------------------------------------------------
 
@@ -284,8 +356,8 @@ class Publisher:
                 yield f"badges/{d.id}.svg", self._badge("design", d.score.percent)
             for r in report.unreadable:
                 yield f"badges/{r.id}.svg", self._badge("design", None)
-            scored = report.designs or not report.unreadable
-            yield "badges/all.svg", self._badge("designs", report.completeness if scored else None)
+            scored = report.designs or any(r.readable for r in self.remote) or not report.unreadable
+            yield "badges/all.svg", self._badge("designs", self.completeness() if scored else None)
         if self.outputs.export:
             yield self.outputs.export, json.dumps(self.export(), indent=2, ensure_ascii=False)
 
@@ -293,10 +365,13 @@ class Publisher:
         """`designs.json`: every design with its scores, and the site that published it."""
         entries = [design_dict(d, url=self._public(d.src_uri)) for d in self.report.designs]
         entries.extend(unreadable_dict(r, url=self._public(r.src_uri)) for r in self.report.unreadable)
+        entries.sort(key=lambda e: e["file"])
+        for r in sorted(self.remote, key=lambda r: (r.site, r.entry["file"])):
+            entries.append({**r.entry, "url": r.url, "site": {"name": r.site, "url": r.site_url or None}})
         return {
             "format": FORMAT_VERSION,
             "site": {"name": self.site_name, "url": self.site_url or None},
-            "designs": sorted(entries, key=lambda e: e["file"]),
+            "designs": entries,
         }
 
     def _public(self, src_uri: str) -> str:
@@ -322,6 +397,30 @@ class Publisher:
             return self.env.get_template(name).render(**context)
         except jinja2.TemplateError as exc:
             raise RenderError(f"the template {name} failed: {exc}") from None
+
+
+def _problems(remote: RemoteDesign) -> tuple[Problem, ...]:
+    """Another site's problems with a design, as far as its export states them."""
+
+    def number(value: Any) -> int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    found = []
+    for p in remote.entry["problems"]:
+        if isinstance(p, dict):
+            found.append(
+                Problem(
+                    str(p.get("file", remote.entry["file"])),
+                    number(p.get("line")),
+                    number(p.get("column")),
+                    str(p.get("field", "")),
+                    "error" if p.get("severity") == "error" else "warning",
+                    str(p.get("rule", "")),
+                    str(p.get("message", "")),
+                    str(p.get("hint", "")),
+                )
+            )
+    return tuple(found)
 
 
 def _root(url: str) -> str:

@@ -22,6 +22,7 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
         "status": design.status,
         "owners": design.owners,
         "completeness": design.score.percent,
+        "updated": _date(design.data.get("updated")),
         "sections": {s.key: round(float(s.score), 4) for s in design.score.sections},
         "states": {s.key: s.state for s in design.score.sections},
         "problems": [p.to_dict() for p in design.problems],
@@ -40,12 +41,18 @@ def unreadable_dict(result: PageResult, **extra: Any) -> dict[str, Any]:
         "status": "",
         "owners": [],
         "completeness": None,
+        "updated": "",
         "sections": {},
         "states": {},
         "problems": [p.to_dict() for p in result.all_problems],
     }
     out.update(extra)
     return out
+
+
+def _date(value: Any) -> str:
+    """A date as the design's header shows it: `YYYY-MM-DD`, or "" when not written."""
+    return "" if value is None or isinstance(value, dict | list) else str(value)[:10]
 
 
 def to_json(report: Report) -> str:

@@ -36,6 +36,7 @@ from .publish import CSS, JS, OWN_FOLDERS, TEMPLATES_DIR, PageOutput, Publisher,
 from .site import Report, Site, SiteError
 from .siteconfig import ConfigError, SiteConfig
 from .siteconfig import load as load_config
+from .sources import RemoteDesign, load_sources
 
 STAGE = Path(".mldesign") / "zensical"
 CONFIG_NAME = "mkdocs.mldesign.yml"
@@ -83,6 +84,11 @@ def stage(
     pages = [f for f in files if f.endswith(".md")]
     results = [_check(site, config, src, today or date.today()) for src in pages]
     report = site.check_site(results)
+    remote: list[RemoteDesign] = []
+    if config.options.sources:
+        found, problems = load_sources(config.options.sources, config_file=str(config.path), base_dir=str(root))
+        report.problems.extend(problems)
+        remote = [d for source in found for d in source.designs]
     if accept is not None and not accept(report):
         written.unlink(missing_ok=True)
         return Staged(report, config, written, target, written=False)
@@ -110,6 +116,7 @@ def stage(
         site_name=config.site_name,
         site_url=config.site_url,
         source_links=True,
+        remote=remote,
     )
     building = target.with_name(target.name + ".new")
     _remove_ours(building)

@@ -111,6 +111,7 @@ class DesignView:
     canvas_url: str = ""  # the one-page canvas, relative to the page being rendered
     badge_url: str = ""  # the SVG badge, relative to the page being rendered
     extra: dict[str, str] = field(default_factory=dict)  # organisation metadata fields, title -> text
+    site: str = ""  # the site that publishes the design, when the overview lists other sites' designs
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,9 @@ class UnreadableView:
 
     id: str
     title: str
-    url: str  # relative to the page being rendered
+    url: str  # relative to the page being rendered; "" for no link
     problems: tuple[Problem, ...]
+    site: str = ""
 
 
 @dataclass(slots=True)
@@ -139,3 +141,4 @@ class OverviewView:
     badge_url: str  # badges/all.svg relative to the overview page
     export_url: str  # designs.json relative to the overview page, "" when disabled
     unreadable: tuple[UnreadableView, ...] = ()  # designs that cannot be read, by title
+    sites: tuple[str, ...] = ()  # when other sites' designs are listed: every site's name, this one first

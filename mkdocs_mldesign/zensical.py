@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 _MARKER = re.compile(r"^<!-- mldesign:fragment ([0-9a-f]{32}) -->$")
 _HEADING = re.compile(r"^#{2}\s")
@@ -75,24 +75,26 @@ class _Fragments(Preprocessor):
         return out
 
 
-class _Toc(Postprocessor):
-    """Adds the design's headings to the table of contents the toc extension made."""
+class _Toc(Treeprocessor):
+    """Adds the design's headings to the table of contents the toc extension made.
+
+    A tree processor that runs right after toc's (not a postprocessor: toc runs the
+    postprocessors on every heading's text, before its tokens exist)."""
 
     def __init__(self, md: Markdown, fragments: _Fragments) -> None:
         super().__init__(md)
         self.fragments = fragments
 
-    def run(self, text: str) -> str:
+    def run(self, root: Any) -> None:
         tokens = getattr(self.md, "toc_tokens", None)
         if tokens is None:
-            return text
+            return
         for before, toc, placement in self.fragments.pending:
             target = tokens[0]["children"] if len(tokens) == 1 and tokens[0]["level"] == 1 else tokens
             items = [_token(h) for h in toc]
             at = len(target) if placement == "bottom" else min(before, len(target))
             target[at:at] = items
         self.fragments.pending = []
-        return text
 
 
 def _token(heading: dict[str, Any]) -> dict[str, Any]:
@@ -165,7 +167,7 @@ class MLDesignExtension(Extension):
         fragments = _Fragments(md, folder)
         # After whitespace is normalised (30), before raw HTML is stashed (20).
         md.preprocessors.register(fragments, "mldesign_fragments", 25)
-        md.postprocessors.register(_Toc(md, fragments), "mldesign_toc", 0)
+        md.treeprocessors.register(_Toc(md, fragments), "mldesign_toc", 4)  # toc's is 5
 
 
 def makeExtension(**kwargs: Any) -> MLDesignExtension:

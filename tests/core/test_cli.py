@@ -19,7 +19,19 @@ BIN = Path(sys.executable).parent
 MLDESIGN = shutil.which("mldesign", path=str(BIN))
 
 PROBLEM_KEYS = {"file", "line", "column", "field", "severity", "rule", "message", "hint"}
-DESIGN_KEYS = {"file", "id", "title", "readable", "status", "owners", "completeness", "sections", "states", "problems"}
+DESIGN_KEYS = {
+    "file",
+    "id",
+    "title",
+    "readable",
+    "status",
+    "owners",
+    "completeness",
+    "updated",
+    "sections",
+    "states",
+    "problems",
+}
 
 BAD_STATUS = (
     "docs/designs/bad.md:4:11: error schema-enum design.status: `finished` is not an allowed value"

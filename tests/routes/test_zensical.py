@@ -82,7 +82,8 @@ def test_design_pages_have_their_sections_checklist_and_badge(zensical_site: tup
     assert 'href="../../badges/face.svg"' in html
     assert "../../assets/mldesign/mldesign.css" in html
     # The design's groups and sections are in the page's table of contents.
-    toc = html[html.index("md-nav--secondary") :]
+    toc = html[html.index("md-nav--secondary") : html.index('class="md-content"')]
+    assert 'href="#mldesign-group-product"' in toc
     assert 'href="#mldesign-metrics"' in toc
 
 

@@ -1,0 +1,241 @@
+"""Other sites' designs, read from their `designs.json`, for one portal over many sites.
+
+The `sources` option names exports by local path or http(s) URL. Each is read once per
+build, with a timeout and a size limit; one that cannot be read, or that is not an
+export this version understands, is a warning that names its line in `mkdocs.yml`,
+and the build goes on without it. What an export holds is data: every text is shown
+escaped, and a link is kept only when it is an http(s) URL (or a path that the
+publishing site's URL or the export's own URL makes one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from .frontmatter import TooLarge, read_regular
+from .problems import Problem
+
+#: The export formats this version reads: 2 (no site name) and 3 (report.FORMAT_VERSION).
+READABLE_FORMATS = (2, 3)
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
+TIMEOUT_SECONDS = 10.0
+RULE = "source-unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteDesign:
+    """One design of another site, as its export gives it."""
+
+    site: str  # the publishing site's name
+    site_url: str  # its URL, "" when unknown
+    entry: dict[str, Any]  # the export's entry, checked
+    url: str  # an absolute http(s) URL of its page, "" when none can be made
+
+    @property
+    def readable(self) -> bool:
+        return self.entry["readable"] is not False
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    location: str
+    site: str
+    site_url: str
+    designs: tuple[RemoteDesign, ...]
+
+
+class _Refused(Exception):
+    """An export that cannot be used; the message says why."""
+
+
+def load_sources(
+    locations: Sequence[str], *, config_file: str = "mkdocs.yml", base_dir: str = "", timeout: float = TIMEOUT_SECONDS
+) -> tuple[list[Source], list[Problem]]:
+    """Every source that can be read, and a warning for each that cannot."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    config_text = _config_text(config_file)
+    for index, location in enumerate(locations):
+        try:
+            raw = _fetch(location, base_dir, timeout)
+            sources.append(_source(location, _parse(raw)))
+        except _Refused as exc:
+            line, column = _locate(config_text, location)
+            problems.append(
+                Problem(
+                    _shown(config_file),
+                    line,
+                    column,
+                    f"sources[{index}]",
+                    "warning",
+                    RULE,
+                    f"{_short(location)} {exc}",
+                    "the overview is built without its designs; check the path or URL, "
+                    "and that it is a designs.json of mkdocs-mldesign",
+                )
+            )
+    return sources, problems
+
+
+def _fetch(location: str, base_dir: str, timeout: float) -> bytes:
+    scheme = urlsplit(location).scheme.lower()
+    if scheme in ("http", "https"):
+        request = urllib.request.Request(location, headers={"Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                data: bytes = response.read(MAX_EXPORT_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise _Refused(f"cannot be fetched: the server answered {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise _Refused(f"cannot be fetched: {reason}") from None
+        if len(data) > MAX_EXPORT_BYTES:
+            raise _Refused(f"is larger than {MAX_EXPORT_BYTES:,} bytes")
+        return data
+    if scheme and len(scheme) > 1:
+        raise _Refused("is neither a path nor an http(s) URL")
+    path = os.path.join(base_dir, location)
+    try:
+        return read_regular(path, MAX_EXPORT_BYTES)
+    except TooLarge:
+        raise _Refused(f"is larger than {MAX_EXPORT_BYTES:,} bytes") from None
+    except (OSError, ValueError) as exc:
+        raise _Refused(f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _Refused("is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("designs"), list):
+        raise _Refused("is not a designs.json export: it has no `designs` list")
+    version = data.get("format")
+    if version not in READABLE_FORMATS or isinstance(version, bool):
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > max(READABLE_FORMATS)
+        why = "; a newer mkdocs-mldesign wrote it: upgrade this one" if newer else ""
+        raise _Refused(
+            f"is export format {_short(repr(version))}, and this mkdocs-mldesign reads formats "
+            f"{', '.join(map(str, READABLE_FORMATS))}{why}"
+        )
+    return data
+
+
+def _source(location: str, data: dict[str, Any]) -> Source:
+    given = data.get("site")
+    site: dict[str, Any] = given if isinstance(given, dict) else {}
+    raw_name, raw_url = site.get("name"), site.get("url")
+    name: str = raw_name if isinstance(raw_name, str) and raw_name.strip() else _name_of(location)
+    site_url: str = raw_url if isinstance(raw_url, str) and _is_web(raw_url) else ""
+    designs = []
+    for index, entry in enumerate(data["designs"]):
+        checked = _entry(entry, index)
+        designs.append(RemoteDesign(name, site_url, checked, _page_url(checked.get("url"), site_url, location)))
+    return Source(location, name, site_url, tuple(designs))
+
+
+_TEXT_KEYS = ("id", "title", "file", "status")
+
+
+def _entry(entry: Any, index: int) -> dict[str, Any]:
+    where = f"designs[{index}]"
+    if not isinstance(entry, dict):
+        raise _Refused(f"has a {where} that is not a design")
+    for key in _TEXT_KEYS:
+        if not isinstance(entry.get(key, ""), str):
+            raise _Refused(f"has a {where}.{key} that is not text")
+    if not entry.get("id"):
+        raise _Refused(f"has a {where} without an id")
+    owners = entry.get("owners", [])
+    completeness = entry.get("completeness")
+    if not isinstance(owners, list) or not all(isinstance(o, str) for o in owners):
+        raise _Refused(f"has a {where}.owners that is not a list of names")
+    if completeness is not None and (
+        not isinstance(completeness, int) or isinstance(completeness, bool) or not 0 <= completeness <= 100
+    ):
+        raise _Refused(f"has a {where}.completeness that is not a percentage")
+    sections = entry.get("sections", {})
+    states = entry.get("states", {})
+    if not isinstance(sections, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in sections.values()
+    ):
+        raise _Refused(f"has a {where}.sections that is not a mapping of scores from 0 to 1")
+    if not isinstance(states, dict) or not all(v in ("complete", "partial", "missing", "na") for v in states.values()):
+        raise _Refused(f"has a {where}.states that is not a mapping of section states")
+    problems = entry.get("problems", [])
+    readable = entry.get("readable", True) is not False and completeness is not None
+    return {
+        "file": entry.get("file", ""),
+        "id": entry["id"],
+        "title": entry.get("title") or entry["id"],
+        "readable": readable,
+        "status": entry.get("status", ""),
+        "owners": owners,
+        "completeness": completeness,
+        "updated": entry.get("updated") if isinstance(entry.get("updated"), str) else "",
+        "sections": sections,
+        "states": states,
+        "problems": problems if isinstance(problems, list) else [],
+        "url": entry.get("url") if isinstance(entry.get("url"), str) else "",
+    }
+
+
+def _page_url(url: Any, site_url: str, location: str) -> str:
+    """An absolute http(s) URL for a design's page, or "" when none can be made safely."""
+    if not isinstance(url, str) or not url:
+        return ""
+    if _is_web(url):
+        return url
+    if urlsplit(url).scheme or url.startswith(("//", "\\")):
+        return ""  # javascript:, data:, a protocol-relative host: never a link
+    base = site_url or (location if _is_web(location) else "")
+    if not base:
+        return ""
+    joined = urljoin(base if base.endswith("/") or base == location else base + "/", url)
+    return joined if _is_web(joined) else ""
+
+
+def _is_web(url: Any) -> bool:
+    return isinstance(url, str) and urlsplit(url).scheme.lower() in ("http", "https") and bool(urlsplit(url).netloc)
+
+
+def _name_of(location: str) -> str:
+    parts = urlsplit(location)
+    if parts.netloc:
+        return parts.netloc
+    folder = os.path.basename(os.path.dirname(os.path.abspath(location)))
+    return folder or location
+
+
+def _config_text(config_file: str) -> str:
+    try:
+        return read_regular(config_file, 1024 * 1024).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return ""
+
+
+def _locate(text: str, location: str) -> tuple[int, int]:
+    """Where `mkdocs.yml` names the source (its first mention), else its whole file."""
+    for number, line in enumerate(text.splitlines(), 1):
+        column = line.find(location)
+        if column != -1 and not line.lstrip().startswith("#"):
+            return number, column + 1
+    return 0, 0
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(path: str) -> str:
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:
+        return path
