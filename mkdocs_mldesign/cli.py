@@ -93,6 +93,11 @@ def load_site(config_file: Path) -> SiteConfig:
             pages.append(copy)
     except PluginError as exc:
         raise UsageError(f"{_shown(config_file)}: {exc}") from None
+    except Exception as exc:  # another plugin's event: say which step, not a traceback
+        raise UsageError(
+            f"{_shown(config_file)}: a plugin failed while the site's pages were listed "
+            f"({type(exc).__name__}: {exc}); `mkdocs build` shows where"
+        ) from None
     return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real)
 
 

@@ -16,6 +16,7 @@ Nothing the user wrote is changed, and nothing is written into the docs folder.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -137,8 +138,7 @@ def stage(
             if output.canvas is not None:
                 _write(docs / output.canvas[0], output.canvas[1])
         if outputs.overview:
-            html = publisher.overview()
-            digest = _fragment(fragments, html, ())
+            digest = _fragment(fragments, publisher.overview(), ())
             if outputs.overview in files:
                 text = _text(config.docs_dir / outputs.overview)
                 marker = FRAGMENT.format(digest)
@@ -242,6 +242,12 @@ def _staged_page(
     meta = {k: v for k, v in (result.meta or {}).items() if k != site.settings.key}
     if result.meta is None and result.title:
         meta["title"] = result.title
+    # Zensical prints a page's title and tags as HTML (header, nav, tags); on a design
+    # page they are data, as the plugin treats them under MkDocs.
+    if isinstance(meta.get("title"), str):
+        meta["title"] = html.escape(meta["title"])
+    if isinstance(meta.get("tags"), list):
+        meta["tags"] = [html.escape(t) if isinstance(t, str) else t for t in meta["tags"]]
     toc = tuple(_heading_dict(h) for h in output.toc)
     marker = FRAGMENT.format(_fragment(fragments, output.html, toc, placement))
     body = result.body if result.body is not None else _body(path)

@@ -16,9 +16,12 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from mkdocs_mldesign.stage import stage
 from tests.conftest import EXAMPLE_SITE, run_mldesign, write_site
 from tests.designs import FULL_DESIGN, SMALL_DESIGN
+from tests.hostile import dom
 
+CORPUS = Path(__file__).resolve().parents[1] / "hostile/corpus"
 PAGES = {
     "index.md": "# Home\n\nSee [the designs](designs/index.md).\n",
     "designs/face.md": FULL_DESIGN,
@@ -208,3 +211,28 @@ def test_the_example_site_builds_with_zensical(tmp_path: Path) -> None:
     }
     overview = (site / "designs/index.html").read_text(encoding="utf-8")
     assert overview.count('<tr data-mldesign-id="face-verification"') == 2  # the list and the matrix
+
+
+def test_nothing_from_the_hostile_corpus_runs_in_the_zensical_site(tmp_path: Path) -> None:
+    """Every corpus page, staged even though the site has errors (the command would refuse),
+    then built by Zensical: no design block, overview row or canvas holds anything active,
+    and no hostile title or tag reaches Zensical's own header, nav or tags as markup."""
+    shutil.copytree(CORPUS, tmp_path / "docs")
+    write_site(tmp_path, {})
+    staged = stage(tmp_path / "mkdocs.yml")
+    assert staged.report.unreadable, "the corpus has unreadable designs, which must be staged too"
+    result = zensical(tmp_path, "-f", "mkdocs.mldesign.yml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = tmp_path / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for injected in ("<script>alert", 'onmouseover="alert', "<img src=x"):
+            assert injected not in html, f"{page.relative_to(site)} holds {injected!r} as markup"
+        tree = dom.parse(html)
+        nodes = tree.find(lambda n: "mldesign" in n.classes() or n.attrs.get("data-mldesign-id") is not None)
+        if page.parent.name == "canvas":
+            nodes = tree.find(lambda n: n.tag == "body")
+        for node in nodes:
+            assert dom.dangers(node) == [], page.relative_to(site)
