@@ -45,6 +45,13 @@ def test_a_design_file_of_an_included_site_is_named_by_its_real_path(tmp_path: P
     assert result.returncode == 0, result.stderr
     assert "team-a/docs/face.design.yaml:" in result.stderr
     assert "/tmp" not in result.stderr.replace(str(tmp_path), "")
+    site = root / "site"
+    page = (site / "team-a/face/index.html").read_text(encoding="utf-8")
+    assert page.count('class="mldesign"') == 1
+    assert 'data-mldesign-section="metrics"' in page
+    overview = (site / "designs/index.html").read_text(encoding="utf-8")
+    assert overview.count('<tr data-mldesign-id="face"') == 2  # the list and the matrix
+    assert "100%" in (site / "badges/face.svg").read_text(encoding="utf-8")
     export = json.loads((root / "site/designs.json").read_text(encoding="utf-8"))
     (design,) = export["designs"]
     assert design["file"] == "team-a/docs/face.md"
