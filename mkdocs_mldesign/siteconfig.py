@@ -18,10 +18,12 @@ from typing import Any
 
 import yaml
 
+from .frontmatter import TooLarge, read_regular
 from .options import Options, parse_options, toc_permalink
 from .settings import SettingsError
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -76,23 +78,32 @@ class SiteConfig:
 def read_yaml(path: Path, depth: int = 0) -> dict[str, Any]:
     """A config file, with `INHERIT` merged in as MkDocs merges it."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = yaml.load(handle, Loader=_Loader)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raw = read_regular(path, MAX_CONFIG_BYTES)
+    except TooLarge:
+        raise ConfigError(f"{_shown(path)}: larger than {MAX_CONFIG_BYTES:,} bytes; is it a config?") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {_shown(path)}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{_shown(path)}: not UTF-8 text (a bad byte at offset {exc.start})") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: builds no objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        where = f"{_shown(path)}:{mark.line + 1}:{mark.column + 1}" if mark is not None else _shown(path)
         raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{_shown(path)}: nested too deeply to be a config") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a config must be a mapping of settings")
+        raise ConfigError(f"{_shown(path)}: a config must be a mapping of settings")
     data = dict(data)
     parent = data.pop("INHERIT", None)
     if parent is not None:
         if depth > 10 or not isinstance(parent, str):
-            raise ConfigError(f"{path}: `INHERIT` must name one parent config, and parents must not loop")
+            raise ConfigError(f"{_shown(path)}: `INHERIT` must name one parent config, and parents must not loop")
         data = merge(read_yaml((path.parent / parent).resolve(), depth + 1), data)
     return dict(data)
 
@@ -117,7 +128,9 @@ def plugin_entry(plugins: Any, name: str = "mldesign") -> tuple[bool, dict[str, 
                 items.extend(item.items())
     for key, value in items:
         if key == name:
-            return True, dict(value) if isinstance(value, Mapping) else {}
+            if value is not None and not isinstance(value, Mapping):
+                raise ConfigError(f"the options of `{name}` under `plugins` must be a mapping, not {value!r:.60}")
+            return True, dict(value or {})
     return False, {}
 
 
@@ -126,7 +139,10 @@ def load(path: Path) -> SiteConfig:
     path = path.resolve()
     raw = read_yaml(path)
     root = path.parent
-    listed, plugin = plugin_entry(raw.get("plugins"))
+    try:
+        listed, plugin = plugin_entry(raw.get("plugins"))
+    except ConfigError as exc:
+        raise ConfigError(f"{_shown(path)}: {exc}") from None
     try:
         options = parse_options(plugin, config_dir=str(root), permalink=toc_permalink(raw.get("markdown_extensions")))
     except SettingsError as exc:

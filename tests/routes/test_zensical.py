@@ -236,3 +236,29 @@ def test_nothing_from_the_hostile_corpus_runs_in_the_zensical_site(tmp_path: Pat
             nodes = tree.find(lambda n: n.tag == "body")
         for node in nodes:
             assert dom.dangers(node) == [], page.relative_to(site)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (b"\xff\xfe not text", "mkdocs.yml: not UTF-8 text"),
+        (b"site_name: [unclosed\n", "mkdocs.yml:2:1: not valid YAML"),
+        (b"site_name: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply to be a config"),
+        (b"- a\n- b\n", "a config must be a mapping of settings"),
+        (b"site_name: T\nINHERIT: mkdocs.yml\n", "`INHERIT` must name one parent config"),
+        (b"site_name: T\nplugins:\n  - mldesign: 5\n", "the options of `mldesign` under `plugins` must be a mapping"),
+        (b"site_name: T\nplugins:\n  - mldesign:\n      bogus: 1\n", "unknown option `bogus`"),
+        (b"site_name: T\nplugins:\n  - mldesign:\n      export: ../out.json\n", "`export: ../out.json` must name"),
+        (b"site_name: T\ndocs_dir: nowhere\n", "the docs folder nowhere does not exist"),
+    ],
+    ids=["not-utf8", "bad-yaml", "deep", "list", "inherit-loop", "options-scalar", "unknown", "export-out", "no-docs"],
+)
+def test_a_config_the_stage_cannot_use_gets_a_message(tmp_path: Path, config: bytes, message: str) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_bytes(config)
+    result = run_mldesign("zensical", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "mkdocs.mldesign.yml").exists()
