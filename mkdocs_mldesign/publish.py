@@ -150,7 +150,7 @@ class Publisher:
         # How a page is linked from inside a page: by its URL (MkDocs writes the HTML as
         # given), or by its source path (Zensical rewrites every relative link in a page,
         # raw HTML included, as a link relative to the page's Markdown file).
-        self.links: Mapping[str, str] = {src: src for src in urls} if source_links else urls
+        self.links: Mapping[str, str] = {src: quote(src) for src in urls} if source_links else urls
         self.remote = tuple(remote)  # other sites' designs, listed by the overview and the export
         self.page_context = page_context  # more context for a page's templates, by source path
         self.renderer = Renderer(site.template, site.settings)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .frontmatter import TooLarge, read_regular
-from .problems import Problem
+from .problems import MAX_PROBLEMS, Problem
 
 #: The export formats this version reads: 2 (no site name) and 3 (report.FORMAT_VERSION).
 READABLE_FORMATS = (2, 3)
@@ -84,21 +85,19 @@ def load_sources(
     return sources, problems
 
 
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:  # "http://[::1": not a URL at all
+        return "?"
+
+
 def _fetch(location: str, base_dir: str, timeout: float) -> bytes:
-    scheme = urlsplit(location).scheme.lower()
+    scheme = _scheme(location)
     if scheme in ("http", "https"):
-        request = urllib.request.Request(location, headers={"Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                data: bytes = response.read(MAX_EXPORT_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            raise _Refused(f"cannot be fetched: the server answered {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise _Refused(f"cannot be fetched: {reason}") from None
-        if len(data) > MAX_EXPORT_BYTES:
-            raise _Refused(f"is larger than {MAX_EXPORT_BYTES:,} bytes")
-        return data
+        return _download(location, timeout)
+    if scheme == "?":
+        raise _Refused("is not a valid URL")
     if scheme and len(scheme) > 1:
         raise _Refused("is neither a path nor an http(s) URL")
     path = os.path.join(base_dir, location)
@@ -110,6 +109,34 @@ def _fetch(location: str, base_dir: str, timeout: float) -> bytes:
         raise _Refused(f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
+def _download(url: str, timeout: float) -> bytes:
+    """The body at `url`, within `timeout` seconds in all: a server that sends a byte now
+    and then cannot hold the build, as a timeout on each read would let it."""
+    box: dict[str, Any] = {}
+
+    def fetch() -> None:
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only, checked above
+                box["data"] = response.read(MAX_EXPORT_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            box["error"] = f"cannot be fetched: the server answered {exc.code} {exc.reason}"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            box["error"] = f"cannot be fetched: {getattr(exc, 'reason', exc)}"
+
+    worker = threading.Thread(target=fetch, name=f"mldesign source {url[:60]}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise _Refused(f"cannot be fetched: no complete answer within {timeout:g} seconds")
+    if "error" in box:
+        raise _Refused(box["error"])
+    data: bytes = box["data"]
+    if len(data) > MAX_EXPORT_BYTES:
+        raise _Refused(f"is larger than {MAX_EXPORT_BYTES:,} bytes")
+    return data
+
+
 def _parse(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
@@ -118,7 +145,7 @@ def _parse(raw: bytes) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("designs"), list):
         raise _Refused("is not a designs.json export: it has no `designs` list")
     version = data.get("format")
-    if version not in READABLE_FORMATS or isinstance(version, bool):
+    if type(version) is not int or version not in READABLE_FORMATS:
         newer = isinstance(version, int) and not isinstance(version, bool) and version > max(READABLE_FORMATS)
         why = "; a newer mkdocs-mldesign wrote it: upgrade this one" if newer else ""
         raise _Refused(
@@ -169,7 +196,9 @@ def _entry(entry: Any, index: int) -> dict[str, Any]:
         raise _Refused(f"has a {where}.sections that is not a mapping of scores from 0 to 1")
     if not isinstance(states, dict) or not all(v in ("complete", "partial", "missing", "na") for v in states.values()):
         raise _Refused(f"has a {where}.states that is not a mapping of section states")
-    problems = entry.get("problems", [])
+    given = entry.get("problems", [])
+    problems = [_problem(p) for p in (given if isinstance(given, list) else []) if isinstance(p, dict)]
+    problems = problems[:MAX_PROBLEMS]
     readable = entry.get("readable", True) is not False and completeness is not None
     return {
         "file": entry.get("file", ""),
@@ -182,8 +211,32 @@ def _entry(entry: Any, index: int) -> dict[str, Any]:
         "updated": entry.get("updated") if isinstance(entry.get("updated"), str) else "",
         "sections": sections,
         "states": states,
-        "problems": problems if isinstance(problems, list) else [],
+        "problems": problems,
         "url": entry.get("url") if isinstance(entry.get("url"), str) else "",
+    }
+
+
+def _problem(raw: dict[str, Any]) -> dict[str, Any]:
+    """A problem of another site's design, reduced to the documented fields and types:
+    nothing else of it is passed on, however it is shaped."""
+
+    def text(key: str) -> str:
+        value = raw.get(key)
+        return _short(value, 500) if isinstance(value, str) else ""
+
+    def number(key: str) -> int:
+        value = raw.get(key)
+        return value if type(value) is int and 0 <= value < 10**9 else 0
+
+    return {
+        "file": text("file"),
+        "line": number("line"),
+        "column": number("column"),
+        "field": text("field"),
+        "severity": "error" if raw.get("severity") == "error" else "warning",
+        "rule": text("rule"),
+        "message": text("message"),
+        "hint": text("hint"),
     }
 
 
@@ -193,23 +246,31 @@ def _page_url(url: Any, site_url: str, location: str) -> str:
         return ""
     if _is_web(url):
         return url
-    if urlsplit(url).scheme or url.startswith(("//", "\\")):
-        return ""  # javascript:, data:, a protocol-relative host: never a link
+    if _scheme(url) or url.startswith(("//", "\\")):
+        return ""  # javascript:, data:, a protocol-relative host, not a URL: never a link
     base = site_url or (location if _is_web(location) else "")
     if not base:
         return ""
-    joined = urljoin(base if base.endswith("/") or base == location else base + "/", url)
+    try:
+        joined = urljoin(base if base.endswith("/") or base == location else base + "/", url)
+    except ValueError:
+        return ""
     return joined if _is_web(joined) else ""
 
 
 def _is_web(url: Any) -> bool:
-    return isinstance(url, str) and urlsplit(url).scheme.lower() in ("http", "https") and bool(urlsplit(url).netloc)
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _name_of(location: str) -> str:
-    parts = urlsplit(location)
-    if parts.netloc:
-        return parts.netloc
+    if _is_web(location):
+        return urlsplit(location).netloc
     folder = os.path.basename(os.path.dirname(os.path.abspath(location)))
     return folder or location
 

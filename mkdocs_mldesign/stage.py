@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ HEADER = "# Written by `mldesign zensical`"
 MARKER_FILE = "stage.json"  # in the stage: what it was made from; also says the folder is ours
 DESIGN_MARKER = "<!-- mldesign -->"
 OVERVIEW_MARKER = "<!-- mldesign-overview -->"
-FRAGMENT = "<!-- mldesign:fragment {} -->"
+#: Where a block goes in a staged page. The nonce is new in every stage, so that a
+#: user's page that happens to hold such a line is never filled in.
+FRAGMENT = "<!-- mldesign:fragment {nonce} {digest} -->"
 
 
 class StageError(Exception):
@@ -121,30 +124,33 @@ def stage(
     )
     building = target.with_name(target.name + ".new")
     _remove_ours(building)
+    nonce = secrets.token_hex(8)
     docs = building / "docs"
     fragments = building / "fragments"
     fragments.mkdir(parents=True)
     (building / MARKER_FILE).write_text("{}", encoding="utf-8")  # ours from the start, should this stop half-way
-    (root / STAGE.parent / ".gitignore").write_text("# Written by mldesign: the whole folder can be deleted.\n*\n")
+    ignore = root / STAGE.parent / ".gitignore"
+    ignore.write_text("# Written by mldesign: the whole folder can be deleted.\n*\n", encoding="utf-8")
     try:
         shown: set[str] = set()
         for output in publisher.pages():
             result = by_src[output.src_uri]
             _write(
                 docs / output.src_uri,
-                _staged_page(result, output, fragments, outputs.placement, site, config.docs_dir / output.src_uri),
+                _staged_page(
+                    result, output, fragments, outputs.placement, site, config.docs_dir / output.src_uri, nonce
+                ),
             )
             shown.add(output.src_uri)
             if output.canvas is not None:
                 _write(docs / output.canvas[0], output.canvas[1])
         if outputs.overview:
-            digest = _fragment(fragments, publisher.overview(), ())
+            marker = FRAGMENT.format(nonce=nonce, digest=_fragment(fragments, publisher.overview(), ()))
             if outputs.overview in files:
                 text = _text(config.docs_dir / outputs.overview)
-                marker = FRAGMENT.format(digest)
-                text = text.replace(OVERVIEW_MARKER, marker, 1) if OVERVIEW_MARKER in text else f"{text}\n\n{marker}\n"
+                text = _at_marker(text, OVERVIEW_MARKER, marker) or f"{text}\n\n{marker}\n"
             else:
-                text = f"---\ntitle: Designs\nhide: [toc]\n---\n\n# Designs\n\n{FRAGMENT.format(digest)}\n"
+                text = f"---\ntitle: Designs\nhide: [toc]\n---\n\n# Designs\n\n{marker}\n"
             _write(docs / outputs.overview, text)
             shown.add(outputs.overview)
         for path, text in publisher.files():
@@ -162,6 +168,7 @@ def stage(
         "mldesign": __version__,
         "config": str(config.path),
         "docs_dir": str(config.docs_dir),
+        "nonce": nonce,
         "sources": {src: _stamp(config.docs_dir / src) for src in pages},
     }
     (building / MARKER_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -188,7 +195,13 @@ def docs_files(config: SiteConfig) -> Iterator[str]:
 
         spec = pathspec.GitIgnoreSpec.from_lines(config.exclude_docs.splitlines())
     base = config.docs_dir
-    for folder, dirs, names in os.walk(base):
+    seen: set[str] = set()
+    for folder, dirs, names in os.walk(base, followlinks=True):  # as MkDocs lists them
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add(real)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         rel = Path(folder).relative_to(base).as_posix()
         for name in sorted(names):
@@ -235,7 +248,7 @@ def _body(path: Path) -> str:
 
 
 def _staged_page(
-    result: PageResult, output: PageOutput, fragments: Path, placement: str, site: Site, path: Path
+    result: PageResult, output: PageOutput, fragments: Path, placement: str, site: Site, path: Path, nonce: str
 ) -> str:
     """The page as Zensical reads it from the stage: the front matter without the design,
     and the body with a marker where the design goes."""
@@ -249,10 +262,11 @@ def _staged_page(
     if isinstance(meta.get("tags"), list):
         meta["tags"] = [html.escape(t) if isinstance(t, str) else t for t in meta["tags"]]
     toc = tuple(_heading_dict(h) for h in output.toc)
-    marker = FRAGMENT.format(_fragment(fragments, output.html, toc, placement))
+    marker = FRAGMENT.format(nonce=nonce, digest=_fragment(fragments, output.html, toc, placement))
     body = result.body if result.body is not None else _body(path)
-    if DESIGN_MARKER in body:
-        body = body.replace(DESIGN_MARKER, f"\n{marker}\n", 1)
+    placed = _at_marker(body, DESIGN_MARKER, marker)
+    if placed is not None:
+        body = placed
     elif placement == "bottom":
         body = f"{body}\n\n{marker}\n"
     else:
@@ -263,6 +277,27 @@ def _staged_page(
             body = f"{marker}\n\n{body}"
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) if meta else ""
     return f"---\n{head}---\n\n{body}" if head else body
+
+
+def _at_marker(text: str, marker: str, replacement: str) -> str | None:
+    """`text` with its first `marker` outside a code fence replaced by `replacement` on a
+    line of its own, as the plugin finds it in the rendered page; None when there is none."""
+    lines = text.split("\n")
+    fence = ""
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if marker in line and not line.startswith(("    ", "\t")):
+            before, _, after = line.partition(marker)
+            lines[index] = "\n".join(part for part in (before, "", replacement, "", after) if part is not None)
+            return "\n".join(lines)
+    return None
 
 
 def _heading_dict(heading: Any) -> dict[str, Any]:
@@ -314,6 +349,11 @@ def _remove_ours(folder: Path) -> None:
 
 def _refuse_foreign(config_file: Path, stage_dir: Path) -> None:
     """Refuse to go on when a file or folder mldesign would write holds someone else's."""
+    if stage_dir.parent.exists() and not stage_dir.parent.is_dir():
+        raise StageError(f"{stage_dir.parent} is a file; mldesign writes its stage in a folder of that name")
+    ignore = stage_dir.parent / ".gitignore"
+    if ignore.is_symlink() or (ignore.exists() and not ignore.is_file()):
+        raise StageError(f"{ignore} is not a file mldesign wrote; move it away, then run again")
     if stage_dir.parent.is_symlink() or stage_dir.is_symlink():
         raise StageError(f"{stage_dir.parent} is a symbolic link; mldesign writes its stage only in a real folder")
     if config_file.is_symlink() or (

@@ -25,7 +25,7 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-_MARKER = re.compile(r"^<!-- mldesign:fragment ([0-9a-f]{32}) -->$")
+_MARKER = re.compile(r"^<!-- mldesign:fragment ([0-9a-f]{16}) ([0-9a-f]{32}) -->$")
 _HEADING = re.compile(r"^#{2}\s")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -47,9 +47,10 @@ def _stop(message: str) -> RouteError:
 class _Fragments(Preprocessor):
     """Replaces each marker line with the stored HTML of its fragment."""
 
-    def __init__(self, md: Markdown, stage: Path) -> None:
+    def __init__(self, md: Markdown, stage: Path, nonce: str) -> None:
         super().__init__(md)
         self.stage = stage
+        self.nonce = nonce  # this stage's: a marker with another is a user's text, left alone
         self.pending: list[tuple[int, list[dict[str, Any]], str]] = []
 
     def run(self, lines: list[str]) -> list[str]:
@@ -61,11 +62,13 @@ class _Fragments(Preprocessor):
             if _FENCE.match(line):
                 fenced = not fenced
             match = None if fenced else _MARKER.match(line.strip())
+            if match is not None and match.group(1) != self.nonce:
+                match = None
             if match is None:
                 headings += 1 if not fenced and _HEADING.match(line) else 0
                 out.append(line)
                 continue
-            path = self.stage / "fragments" / f"{match.group(1)}.json"
+            path = self.stage / "fragments" / f"{match.group(2)}.json"
             try:
                 fragment = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -113,16 +116,17 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_checked: dict[str, float] = {}
+_checked: dict[str, tuple[int, str]] = {}
 
 
-def _check_fresh(stage: Path) -> None:
-    """Refuse a stage older than the pages and config it was made from."""
+def _check_fresh(stage: Path) -> str:
+    """Refuse a stage older than the pages and config it was made from; its nonce."""
     marker = stage / "stage.json"
     try:
         stamp = marker.stat().st_mtime_ns
-        if _checked.get(str(stage)) == stamp:
-            return
+        known = _checked.get(str(stage))
+        if known is not None and known[0] == stamp:
+            return known[1]
         manifest = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise _stop(f"{stage} is not a stage written by `mldesign zensical`: run it first") from None
@@ -134,7 +138,9 @@ def _check_fresh(stage: Path) -> None:
             raise _stop(f"{src} was removed after the stage was written: run `mldesign zensical` again") from None
         if info.st_size != size or info.st_mtime_ns != mtime:
             raise _stop(f"{src} changed after the stage was written: run `mldesign zensical` again") from None
-    _checked[str(stage)] = stamp
+    nonce = str(manifest.get("nonce", ""))
+    _checked[str(stage)] = (stamp, nonce)
+    return nonce
 
 
 class _Guard(Preprocessor):
@@ -163,8 +169,7 @@ class MLDesignExtension(Extension):
             md.preprocessors.register(_Guard(md), "mldesign_guard", 25)
             return
         folder = Path(stage)
-        _check_fresh(folder)
-        fragments = _Fragments(md, folder)
+        fragments = _Fragments(md, folder, _check_fresh(folder))
         # After whitespace is normalised (30), before raw HTML is stashed (20).
         md.preprocessors.register(fragments, "mldesign_fragments", 25)
         md.treeprocessors.register(_Toc(md, fragments), "mldesign_toc", 4)  # toc's is 5

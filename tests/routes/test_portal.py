@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,77 @@ def test_the_zensical_stage_lists_the_sources_too(teams: dict[str, Path], tmp_pa
     overview = (tmp_path / "site/designs/index.html").read_text(encoding="utf-8")
     assert 'href="https://team-a.example/docs/designs/face/"' in overview
     assert '<td class="mldesign-overview__site">Team A</td>' in overview
+
+
+def _trickle_server() -> tuple[str, Any]:
+    """A server on 127.0.0.1 that answers 200, then sends one byte every second until
+    stopped; `stop()` closes every socket it opened."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.5)
+        with listener:
+            while not stop.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                with conn:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
+                    while not stop.wait(1):
+                        try:
+                            conn.sendall(b" ")
+                        except OSError:
+                            break
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/designs.json", halt
+
+
+def test_bad_urls_slow_servers_and_bloated_exports_are_warnings(tmp_path: Path, capture_mkdocs_log: Capture) -> None:
+    nested: Any = []
+    for _ in range(900):
+        nested = [nested]
+    bloated = {
+        "format": 3,
+        "site": {"name": "Bloat", "url": "http://[::1"},
+        "designs": [
+            {"id": "b", "title": "B", "completeness": 50, "url": "http://[::1", "problems": [nested] * 100 + [7, "x"]}
+        ],
+    }
+    (tmp_path / "bloat.json").write_text(json.dumps(bloated), encoding="utf-8")
+    (tmp_path / "float.json").write_text(json.dumps({"format": 3.0, "designs": []}), encoding="utf-8")
+    slow, halt = _trickle_server()
+    try:
+        write_site(
+            tmp_path,
+            {"index.md": "# Portal\n"},
+            plugin={"sources": ["https://[::1", slow, "bloat.json", "float.json"]},
+        )
+        capture_mkdocs_log.records.clear()
+        started = time.perf_counter()
+        build(load_config(str(tmp_path / "mkdocs.yml")))
+        seconds = time.perf_counter() - started
+    finally:
+        halt()
+    warnings = [r.getMessage() for r in capture_mkdocs_log.records if "sources[" in r.getMessage()]
+    assert any("sources[0]" in w and "is not a valid URL" in w for w in warnings), warnings
+    assert any("sources[1]" in w and "no complete answer within 10 seconds" in w for w in warnings), warnings
+    assert any("sources[3]" in w and "export format 3.0" in w for w in warnings), warnings
+    assert seconds < 60, "the slow server held the build"
+    export = (tmp_path / "site/designs.json").read_text(encoding="utf-8")
+    assert len(export) < 100_000, "a bloated export was passed on"
+    (entry,) = json.loads(export)["designs"]
+    assert entry["url"] == ""
+    assert entry["problems"] == []  # none of them had the shape of a problem

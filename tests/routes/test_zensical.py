@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -262,3 +264,49 @@ def test_a_config_the_stage_cannot_use_gets_a_message(tmp_path: Path, config: by
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "mkdocs.mldesign.yml").exists()
+
+
+def test_markers_in_code_and_in_other_pages_are_left_alone(tmp_path: Path) -> None:
+    fenced = "\n```markdown\n<!-- mldesign -->\n```\n"
+    overview = "# All designs\n\n```\n<!-- mldesign-overview -->\n```\n"
+    fake = "# Notes\n\n<!-- mldesign:fragment 0123456789abcdef 0123456789abcdef0123456789abcdef -->\n"
+    pages = {**PAGES, "designs/face.md": FULL_DESIGN + fenced, "designs/index.md": overview, "notes.md": fake}
+    write_site(tmp_path, pages)
+    site = stage_and_build(tmp_path)
+    face = (site / "designs/face/index.html").read_text(encoding="utf-8")
+    assert face.count('class="mldesign"') == 1  # placed at the top, as MkDocs places it
+    assert "&lt;!-- mldesign --&gt;" in face  # the fenced marker stays an example
+    index = (site / "designs/index.html").read_text(encoding="utf-8")
+    assert index.count('class="mldesign-index"') == 1
+    assert "&lt;!-- mldesign-overview --&gt;" in index
+    assert "mldesign:fragment" in (site / "notes/index.html").read_text(encoding="utf-8")
+
+
+def test_odd_page_names_and_linked_folders_build_as_under_mkdocs(tmp_path: Path, tmp_path_factory: Any) -> None:
+    outside = tmp_path_factory.mktemp("shared")
+    (outside / "shared.md").write_text("# Shared\n", encoding="utf-8")
+    write_site(tmp_path, {**PAGES, "designs/sp ace #1.md": SMALL_DESIGN.replace("id: identity", "id: spaced")})
+    (tmp_path / "docs/linked").symlink_to(outside, target_is_directory=True)
+    site = stage_and_build(tmp_path)
+    assert (site / "linked/shared/index.html").is_file()
+    overview = (site / "designs/index.html").read_text(encoding="utf-8")
+    href = re.search(r'<tr data-mldesign-id="spaced"[^>]*><td[^>]*><a href="([^"]+)"', overview)
+    assert href is not None
+    assert (site / "designs" / unquote(href.group(1)) / "index.html").is_file(), href.group(1)
+
+
+def test_what_mldesign_would_write_is_never_a_link_or_a_file_of_someone_else(tmp_path: Path) -> None:
+    write_site(tmp_path, PAGES)
+    (tmp_path / ".mldesign").write_text("a file", encoding="utf-8")
+    result = run_mldesign("zensical", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is a file" in result.stderr
+    (tmp_path / ".mldesign").unlink()
+    (tmp_path / ".mldesign").mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep", encoding="utf-8")
+    (tmp_path / ".mldesign/.gitignore").symlink_to(precious)
+    result = run_mldesign("zensical", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is not a file mldesign wrote" in result.stderr
+    assert precious.read_text(encoding="utf-8") == "keep"
