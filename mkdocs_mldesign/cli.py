@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .design import DocsPrefix, PageResult, beside_real_file, default_id
+from .problems import shown_path
 from .report import to_github, to_json, to_text
 from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
 from .settings import Settings
@@ -70,9 +71,9 @@ def load_site(config_file: Path) -> SiteConfig:
     try:
         config = load_config(str(config_file))
     except ConfigurationError as exc:
-        raise UsageError(f"{_shown(config_file)}: {exc}") from None
+        raise UsageError(f"{shown_path(config_file)}: {exc}") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {_shown(config_file)}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {shown_path(config_file)}: {exc.strerror or exc}") from None
     plugin = config.plugins.get("mldesign")
     try:
         settings = plugin.options().settings if plugin is not None else Settings()
@@ -92,10 +93,10 @@ def load_site(config_file: Path) -> SiteConfig:
                 real[copy] = Path(file.abs_src_path)
             pages.append(copy)
     except PluginError as exc:
-        raise UsageError(f"{_shown(config_file)}: {exc}") from None
+        raise UsageError(f"{shown_path(config_file)}: {exc}") from None
     except Exception as exc:  # another plugin's event: say which step, not a traceback
         raise UsageError(
-            f"{_shown(config_file)}: a plugin failed while the site's pages were listed "
+            f"{shown_path(config_file)}: a plugin failed while the site's pages were listed "
             f"({type(exc).__name__}: {exc}); `mkdocs build` shows where"
         ) from None
     return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real)
@@ -128,13 +129,6 @@ def _markdown_files(root: Path) -> Iterator[Path]:
                 yield Path(folder, name)
 
 
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def _inside(path: Path, root: Path) -> bool:
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     return rel != ".." and not rel.startswith(".." + os.sep)
@@ -145,11 +139,11 @@ def _check_file(site: Site, path: Path, root: Path, today: date, real: Path | No
     was made from, by which messages name it."""
     src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
     if real is not None:
-        shown = _shown(real)
+        shown = shown_path(real)
         prefix: DocsPrefix = beside_real_file(str(real), src_uri, os.getcwd())
     else:
-        shown = _shown(path)
-        folder = _shown(root)
+        shown = shown_path(path)
+        folder = shown_path(root)
         prefix = "" if folder == "." else folder.rstrip("/") + "/"
     try:
         return site.check_file(path, src_uri=src_uri, file=shown, docs_dir=root, docs_prefix=prefix, today=today)
@@ -204,9 +198,9 @@ def _targets(
             raise UsageError(f"no such file or folder: {given}")
         if config is not None:
             if not _inside(given, config.docs_dir):
+                docs, site_config = shown_path(config.docs_dir), shown_path(config.config_file)
                 raise UsageError(
-                    f"{given} is outside the docs folder {_shown(config.docs_dir)} of {_shown(config.config_file)}, "
-                    "so the site does not build it"
+                    f"{given} is outside the docs folder {docs} of {site_config}, so the site does not build it"
                 )
             if given.is_dir():
                 targets.extend((p, config.docs_dir) for p in config.pages if _inside(p, given))
@@ -303,8 +297,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write {exc.filename or page}: {exc.strerror or exc}") from None
     for path, _ in files:
-        print(f"created {_shown(path)}")
-    print(f"fill in the {PLACEHOLDER}s, then run: mldesign check {_shown(page)}")
+        print(f"created {shown_path(path)}")
+    print(f"fill in the {PLACEHOLDER}s, then run: mldesign check {shown_path(page)}")
     return EXIT_OK
 
 
@@ -339,7 +333,7 @@ def cmd_zensical(args: argparse.Namespace) -> int:
         staged = stage(
             config_file,
             site_dir=args.site_dir,
-            accept=lambda report: not failing(report, args.strict or _strict(config_file)),
+            accept=lambda report, config: not failing(report, args.strict or config.strict),
         )
     except StageError as exc:
         raise UsageError(str(exc)) from None
@@ -350,21 +344,12 @@ def cmd_zensical(args: argparse.Namespace) -> int:
         print(f"mldesign: not staged for Zensical: the designs have {why}", file=sys.stderr)
         return EXIT_PROBLEMS
     if not staged.config.plugin_listed:
-        print(f"mldesign: note: {_shown(config_file)} lists no mldesign plugin; the defaults were used")
+        print(f"mldesign: note: {shown_path(config_file)} lists no mldesign plugin; the defaults were used")
     config = os.path.relpath(staged.config_file)
     folder = os.path.dirname(config)
     build = f"zensical build -f {CONFIG_NAME}" if not folder else f"cd {folder} && zensical build -f {CONFIG_NAME}"
     print(f"Staged for Zensical in {os.path.relpath(staged.stage)}; now run: {build}")
     return EXIT_OK
-
-
-def _strict(config_file: Path) -> bool:
-    from .siteconfig import ConfigError, read_yaml
-
-    try:
-        return read_yaml(config_file.resolve()).get("strict") is True
-    except ConfigError:
-        return False  # reported by the stage itself
 
 
 def _config_option(parser: argparse.ArgumentParser, what: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -18,6 +19,15 @@ TOO_MANY = "too-many-problems"
 # zero-width characters: a YAML escape such as `"\e]0;..."` can put them in a key or
 # value that a message quotes, where they would be unseen or rewrite the line.
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A file as messages name it: relative to the current folder, with `/`; as given when
+    it is on another drive (Windows)."""
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:
+        return str(path)
 
 
 def visible(text: str) -> str:

@@ -24,7 +24,6 @@ from .lint import lint_design, lint_site, parse_lint_settings
 from .problems import Problem
 from .schema import (
     SchemaError,
-    Section,
     Template,
     load_template,
     locate_in,
@@ -72,15 +71,6 @@ class Report:
             "errors": self.count("error"),
             "warnings": self.count("warning"),
         }
-
-    @property
-    def completeness(self) -> int:
-        """The mean completeness of the readable designs, whole percent rounded down."""
-        return mean_percent(d.score.value for d in self.designs)
-
-    def section_average(self, section: Section) -> int:
-        """The mean score of one section across the readable designs, whole percent."""
-        return mean_percent(s.score for d in self.designs for s in d.score.sections if s.key == section.key)
 
 
 def mean_percent(values: Iterable[Fraction]) -> int:

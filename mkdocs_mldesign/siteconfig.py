@@ -20,6 +20,7 @@ import yaml
 
 from .frontmatter import TooLarge, read_regular
 from .options import Options, parse_options, toc_permalink
+from .problems import shown_path
 from .settings import SettingsError
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -80,30 +81,30 @@ def read_yaml(path: Path, depth: int = 0) -> dict[str, Any]:
     try:
         raw = read_regular(path, MAX_CONFIG_BYTES)
     except TooLarge:
-        raise ConfigError(f"{_shown(path)}: larger than {MAX_CONFIG_BYTES:,} bytes; is it a config?") from None
+        raise ConfigError(f"{shown_path(path)}: larger than {MAX_CONFIG_BYTES:,} bytes; is it a config?") from None
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read {_shown(path)}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(f"cannot read {shown_path(path)}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{_shown(path)}: not UTF-8 text (a bad byte at offset {exc.start})") from None
+        raise ConfigError(f"{shown_path(path)}: not UTF-8 text (a bad byte at offset {exc.start})") from None
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: builds no objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{_shown(path)}:{mark.line + 1}:{mark.column + 1}" if mark is not None else _shown(path)
+        where = f"{shown_path(path)}:{mark.line + 1}:{mark.column + 1}" if mark is not None else shown_path(path)
         raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     except RecursionError:
-        raise ConfigError(f"{_shown(path)}: nested too deeply to be a config") from None
+        raise ConfigError(f"{shown_path(path)}: nested too deeply to be a config") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{_shown(path)}: a config must be a mapping of settings")
+        raise ConfigError(f"{shown_path(path)}: a config must be a mapping of settings")
     data = dict(data)
     parent = data.pop("INHERIT", None)
     if parent is not None:
         if depth > 10 or not isinstance(parent, str):
-            raise ConfigError(f"{_shown(path)}: `INHERIT` must name one parent config, and parents must not loop")
+            raise ConfigError(f"{shown_path(path)}: `INHERIT` must name one parent config, and parents must not loop")
         data = merge(read_yaml((path.parent / parent).resolve(), depth + 1), data)
     return dict(data)
 
@@ -142,18 +143,18 @@ def load(path: Path) -> SiteConfig:
     try:
         listed, plugin = plugin_entry(raw.get("plugins"))
     except ConfigError as exc:
-        raise ConfigError(f"{_shown(path)}: {exc}") from None
+        raise ConfigError(f"{shown_path(path)}: {exc}") from None
     try:
         options = parse_options(plugin, config_dir=str(root), permalink=toc_permalink(raw.get("markdown_extensions")))
     except SettingsError as exc:
-        raise ConfigError(f"{_shown(path)}: mldesign: {exc}") from None
+        raise ConfigError(f"{shown_path(path)}: mldesign: {exc}") from None
     docs = raw.get("docs_dir", "docs")
     site = raw.get("site_dir", "site")
     if not isinstance(docs, str) or not isinstance(site, str):
-        raise ConfigError(f"{_shown(path)}: `docs_dir` and `site_dir` must be paths")
+        raise ConfigError(f"{shown_path(path)}: `docs_dir` and `site_dir` must be paths")
     docs_dir = (root / docs).resolve()
     if not docs_dir.is_dir():
-        raise ConfigError(f"{_shown(path)}: the docs folder {docs} does not exist")
+        raise ConfigError(f"{shown_path(path)}: the docs folder {docs} does not exist")
     exclude = raw.get("exclude_docs")
     return SiteConfig(
         path=path,
@@ -169,10 +170,3 @@ def load(path: Path) -> SiteConfig:
         exclude_docs=exclude if isinstance(exclude, str) else "",
         strict=raw.get("strict") is True,
     )
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

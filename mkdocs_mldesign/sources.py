@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .frontmatter import TooLarge, read_regular
-from .problems import MAX_PROBLEMS, Problem
+from .problems import MAX_PROBLEMS, Problem, shown_path
 
 #: The export formats this version reads: 2 (no site name) and 3 (report.FORMAT_VERSION).
 READABLE_FORMATS = (2, 3)
@@ -71,7 +71,7 @@ def load_sources(
             line, column = _locate(config_text, location)
             problems.append(
                 Problem(
-                    _shown(config_file),
+                    shown_path(config_file),
                     line,
                     column,
                     f"sources[{index}]",
@@ -293,10 +293,3 @@ def _locate(text: str, location: str) -> tuple[int, int]:
 
 def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _shown(path: str) -> str:
-    try:
-        return os.path.relpath(path).replace(os.sep, "/")
-    except ValueError:
-        return path

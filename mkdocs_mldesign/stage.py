@@ -69,7 +69,7 @@ def stage(
     *,
     site_dir: str | None = None,
     today: date | None = None,
-    accept: Callable[[Report], bool] | None = None,
+    accept: Callable[[Report, SiteConfig], bool] | None = None,
 ) -> Staged:
     """Check the site of `config_file` and write its stage; the report says what was found.
 
@@ -86,14 +86,16 @@ def stage(
     _refuse_foreign(written, target)
     files = list(docs_files(config))
     pages = [f for f in files if f.endswith(".md")]
-    results = [_check(site, config, src, today or date.today()) for src in pages]
+    folder = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    prefix = "" if folder == "." else folder + "/"
+    results = [_check(site, config, src, prefix, today or date.today()) for src in pages]
     report = site.check_site(results)
     remote: list[RemoteDesign] = []
     if config.options.sources:
         found, problems = load_sources(config.options.sources, config_file=str(config.path), base_dir=str(root))
         report.problems.extend(problems)
         remote = [d for source in found for d in source.designs]
-    if accept is not None and not accept(report):
+    if accept is not None and not accept(report, config):
         written.unlink(missing_ok=True)
         return Staged(report, config, written, target, written=False)
     outputs = config.options.outputs
@@ -213,18 +215,17 @@ def docs_files(config: SiteConfig) -> Iterator[str]:
             yield src
 
 
-def _check(site: Site, config: SiteConfig, src: str, today: date) -> PageResult:
+def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date) -> PageResult:
+    """Check the page `src` of the docs folder, named `prefix` + `src` in messages."""
     path = config.docs_dir / src
-    root = config.path.parent
-    shown = os.path.relpath(path, root).replace(os.sep, "/")
-    prefix = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    shown = prefix + src
     try:
         return site.check_file(
             path,
             src_uri=src,
             file=shown,
             docs_dir=config.docs_dir,
-            docs_prefix="" if prefix == "." else prefix + "/",
+            docs_prefix=prefix,
             today=today,
         )
     except OSError as exc:

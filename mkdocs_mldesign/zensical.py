@@ -15,6 +15,7 @@ Only Python-Markdown's own interfaces are used, none of Zensical's internals.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -106,14 +107,10 @@ def _token(heading: dict[str, Any]) -> dict[str, Any]:
         "level": heading["level"],
         "id": heading["anchor"],
         "name": title,
-        "html": _escape(title),
+        "html": html.escape(title, quote=False),
         "data-toc-label": "",
         "children": [_token(c) for c in heading.get("children", [])],
     }
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _checked: dict[str, tuple[int, str]] = {}
