@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -37,6 +38,7 @@ from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
 from .options import Options, nav_mentions, parse_options
 from .problems import Problem
 from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, place
+from .search_text import lean
 from .settings import SettingsError
 from .site import Site, SiteError
 from .sources import RemoteDesign, load_sources
@@ -103,6 +105,37 @@ class _Entry:
     result: PageResult
 
 
+@dataclass(slots=True)
+class _Block:
+    """Where the plugin's HTML sits in a page's content: [start, end) of a content of `length`."""
+
+    start: int
+    end: int
+    length: int
+    head: str  # its first characters, to tell that it is still there
+    full: str | None = None  # the page's content while search reads the lean one
+
+
+#: Material's search plugin removes these attributes from every page it indexes.
+_MATERIAL_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def _only_material_search_between(config: MkDocsConfig, plugin: MLDesignPlugin) -> bool:
+    """Whether Material's search plugin, and nothing else, reads pages between our two
+    `on_page_context` handlers: only then may it be handed the lean HTML."""
+    inside = [
+        m
+        for m in config.plugins.events.get("page_context", [])
+        if -1 < getattr(m, "mkdocs_priority", 0) < 1 and getattr(m, "__self__", None) is not plugin
+    ]
+    owners = [getattr(m, "__self__", None) for m in inside]
+    return (
+        bool(owners)
+        and all(type(p).__module__ == "material.plugins.search.plugin" for p in owners)
+        and any(getattr(p, "config", {}).get("enabled", True) for p in owners)
+    )
+
+
 def _digest(data: bytes | str) -> str:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
@@ -116,6 +149,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
         self._heads: dict[str, DesignView] = {}  # by page: the design's view without its sections
         self._overview_page: Page | None = None
+        self._blocks: dict[str, _Block] = {}  # where our HTML sits in each page's content
+        self._lean_search = False  # whether Material's search alone reads pages between our two events
         self._publisher: Publisher | None = None  # this build's outputs, for on_post_build
         self._fingerprint = ""  # of the settings and schema the entries were checked with
         self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose file changed
@@ -177,6 +212,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             del self._entries[gone]
         self._pages.clear()
         self._heads.clear()
+        self._blocks.clear()
         self._overview_page = None
         if self._dirty and self._entries:
             self._rebuild_changed_verdicts(files, config)
@@ -349,33 +385,70 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             for output in publisher.pages():
                 page = self._pages.get(output.src_uri)
                 if page is not None and page.content is not None:
-                    page.content = page.content.replace(_SLOT, output.html, 1)
+                    page.content = self._insert(output.src_uri, page.content, _SLOT, output.html)
                     if output.toc:
                         _extend_toc(page, output.toc, self.config.placement)
                 if output.head is not None:
                     self._heads[output.src_uri] = output.head
                 if output.canvas is not None:
                     _write(config.site_dir, *output.canvas)
-            if self._overview_page is not None and self._overview_page.content is not None:
+            overview = self._overview_page
+            if overview is not None and overview.content is not None:
                 html = publisher.overview()
-                self._overview_page.content = self._overview_page.content.replace(OVERVIEW_MARKER, html, 1)
+                overview.content = self._insert(overview.file.src_uri, overview.content, OVERVIEW_MARKER, html)
         except RenderError as exc:
             raise PluginError(f"mldesign: {exc}") from None
+        self._lean_search = _only_material_search_between(config, self)
         return env
+
+    def _insert(self, src_uri: str, content: str, marker: str, html: str) -> str:
+        """`content` with `html` at `marker`, remembering where it went."""
+        start = content.find(marker)
+        if start == -1:
+            return content
+        out = content[:start] + html + content[start + len(marker) :]
+        self._blocks[src_uri] = _Block(start, start + len(html), len(out), html[:64])
+        return out
 
     def _page_context(self, src_uri: str) -> dict[str, Any]:
         """Our fragments get the MkDocs page, as MkDocs' own templates do (the `url` filter needs it)."""
         page = self._overview_page if src_uri == self.overview_path else self._pages.get(src_uri)
         return {"page": page} if page is not None else {}
 
-    def on_page_context(
+    @event_priority(1)
+    def _before_search(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """Design pages get their view, without its sections, as `mldesign` (partials/mldesign/head.html uses it)."""
+        """Design pages get their view, without its sections, as `mldesign` (partials/mldesign/head.html
+        uses it). Material's search, which reads the page next, is handed our HTML as its parser
+        sees it (`search_text.lean`); `_after_search` puts the page back."""
         view = self._heads.get(page.file.src_uri)
         if view is not None:
             context["mldesign"] = view  # type: ignore[typeddict-unknown-key]
+        block = self._blocks.get(page.file.src_uri)
+        content = page.content
+        if (
+            self._lean_search
+            and block is not None
+            and content is not None
+            and len(content) == block.length
+            and content.startswith(block.head, block.start)
+        ):
+            block.full = content
+            page.content = content[: block.start] + lean(content[block.start : block.end]) + content[block.end :]
         return context
+
+    @event_priority(-1)
+    def _after_search(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        block = self._blocks.get(page.file.src_uri)
+        if block is not None and block.full is not None:
+            # What Material's search does to the page it reads, done to the page itself.
+            page.content, block.full = _MATERIAL_SEARCH_ATTRIBUTES.sub("", block.full), None
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
 
     # --- files written after the build ----------------------------------------------
 
