@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .cache import FOLDER, Cache, digest_file
 from .design import DocsPrefix, PageResult, beside_real_file, default_id
 from .problems import shown_path
 from .report import to_github, to_json, to_text
@@ -166,22 +168,95 @@ def check_paths(
     so a link to them is not reported as broken, but their own problems are not
     reported.
     """
-    day = today or date.today()
+    asked, rest = list_jobs(targets, context, real)
+    report, _ = check_jobs(site, asked, rest, today or date.today())
+    return report
+
+
+_Job = tuple[Path, Path, Path | None]  # a page, its docs folder, the real file of a moved copy
+
+
+def list_jobs(
+    targets: Sequence[tuple[Path, Path]],
+    context: Sequence[tuple[Path, Path]] = (),
+    real: Mapping[Path, Path] | None = None,
+) -> tuple[list[_Job], list[_Job]]:
+    """The pages of `targets` and of `context` to check, folders expanded, each page once."""
     moved: Mapping[Path, Path] = real or {}
     seen: set[str] = set()
 
-    def checked(pairs: Sequence[tuple[Path, Path]]) -> list[PageResult]:
+    def listed(pairs: Sequence[tuple[Path, Path]]) -> list[_Job]:
         out = []
         for given, root in pairs:
             for path in _markdown_files(given) if given.is_dir() else [given]:
-                real = os.path.realpath(path)
-                if real not in seen:
-                    seen.add(real)
-                    out.append(_check_file(site, path, root, day, moved.get(path)))
+                resolved = os.path.realpath(path)
+                if resolved not in seen:
+                    seen.add(resolved)
+                    out.append((path, root, moved.get(path)))
         return out
 
-    results = checked(targets)
-    return site.check_site(results, context=checked(context))
+    return listed(targets), listed(context)
+
+
+def check_jobs(
+    site: Site, asked: Sequence[_Job], rest: Sequence[_Job], today: date, *, workers: int | None = None
+) -> tuple[Report, list[tuple[str, str]]]:
+    """The report over the pages of `asked` (with `rest` as their context), and the
+    (docs folder, path) of each design file the pages named, read or not. The pages are
+    checked by `workers` processes (default: as many as are worth it, see `_workers`)."""
+    jobs = [*asked, *rest]
+    results = _check_all(site, jobs, today, _workers(len(jobs)) if workers is None else workers)
+    named = [(str(root), r.design_file) for (_, root, _), r in zip(jobs, results, strict=True) if r.design_file]
+    return site.check_site(results[: len(asked)], context=results[len(asked) :]), named
+
+
+#: Below this many pages, starting workers costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def _workers(pages: int) -> int:
+    """How many processes check `pages` pages: one per core, each with at least half of
+    `PARALLEL_FROM` pages, so that forking pays."""
+    return max(1, min(_cores(), pages // (PARALLEL_FROM // 2)))
+
+
+def _check_all(site: Site, jobs: Sequence[_Job], today: date, workers: int) -> list[PageResult]:
+    """Check every page in `workers` processes, this one included; the results in the
+    order of `jobs`, the same however many processes checked them."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_file(site, path, root, today, real) for path, root, real in jobs]
+    global _WORKER_SITE
+    _WORKER_SITE = (site, today)  # a forked worker starts with it: nothing to compile again
+    parts = [jobs[i::workers] for i in range(workers)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            others = pool.map_async(_check_chunk, parts[1:])
+            chunks = [_check_chunk(parts[0]), *others.get()]  # this process checks a share too
+    finally:
+        _WORKER_SITE = None
+    results: list[PageResult] = [None] * len(jobs)  # type: ignore[list-item]
+    for i, chunk in enumerate(chunks):
+        results[i::workers] = chunk
+    return results
+
+
+_WORKER_SITE: tuple[Site, date] | None = None
+
+
+def _check_chunk(jobs: Sequence[_Job]) -> list[PageResult]:
+    assert _WORKER_SITE is not None
+    site, today = _WORKER_SITE
+    results = [_check_file(site, path, root, today, real) for path, root, real in jobs]
+    for result in results:  # what a report needs, not the page: less to send back
+        result.meta = result.body = None
+    return results
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 def _targets(
@@ -237,12 +312,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = config.settings if config is not None else Settings(key=args.key)
     site = _site(settings)
     targets, context = _targets(args, config)
-    report = check_paths(
-        site, targets, today=date.today(), context=context, real=config.real if config is not None else None
-    )
+    asked, rest = list_jobs(targets, context, config.real if config is not None else None)
+    today = date.today()
+    cache = None
+    if not args.no_cache:
+        home = config.config_file.parent if config is not None else Path.cwd()
+        folder = Path(args.cache_dir) if args.cache_dir else home / FOLDER
+        extension = digest_file(settings.extension_schema) if settings.extension_schema else ""
+        parts = [args.format, repr(settings), str(extension), today.isoformat()]
+        parts += [f"{path}\0{root}\0{real or ''}" for path, root, real in (*asked, (Path(), Path(), None), *rest)]
+        cache = Cache.open(folder, parts, [path for path, _, _ in (*asked, *rest)])
+        hit = cache.get() if cache is not None else None
+        if hit is not None:
+            print(hit[0])
+            return hit[1]
+    report, named = check_jobs(site, asked, rest, today)
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
-    print(render(report))
-    return EXIT_PROBLEMS if report.count("error") else EXIT_OK
+    output = render(report)
+    code = EXIT_PROBLEMS if report.count("error") else EXIT_OK
+    if cache is not None:
+        cache.put(output, code, named)
+    print(output)
+    return code
 
 
 def _default_owner() -> str:
@@ -374,6 +465,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     check.add_argument(
         "--key", default="design", help="front-matter key holding the design, outside a site (default: design)"
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="check every page again, without reading or writing the cache"
+    )
+    check.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where to keep the cache (default: .mldesign/cache beside the site's mkdocs.yml, or here)",
     )
     check.set_defaults(run=cmd_check)
 

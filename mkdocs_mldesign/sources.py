@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,6 +110,9 @@ def _fetch(location: str, base_dir: str, timeout: float) -> bytes:
 def _download(url: str, timeout: float) -> bytes:
     """The body at `url`, within `timeout` seconds in all: a server that sends a byte now
     and then cannot hold the build, as a timeout on each read would let it."""
+    import urllib.error  # here, not at the top: most sites list no source, and it is a large import
+    import urllib.request
+
     box: dict[str, Any] = {}
 
     def fetch() -> None:

@@ -37,6 +37,20 @@ from mkdocs_mldesign.validation import Validator
 from tests.designs import SMALL_DESIGN, TODAY, design_page
 from tests.hostile.generate import CORPUS, write_large_cases
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`mldesign check` keeps its cache secret in the user's cache home: the suite's own,
+    so no test reads or writes the real one (subprocesses inherit it)."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 # --- the template and the checkers ------------------------------------------------------
 
 

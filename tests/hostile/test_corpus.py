@@ -271,11 +271,20 @@ def test_a_script_title_does_not_run_anywhere_on_the_page(built: CorpusBuild) ->
 
 def test_no_payload_ran_anywhere(built: CorpusBuild, workspace: Workspace) -> None:
     """Not during the core checks, the command, or the build: no marker file, nothing
-    written outside the site folder (a design id of `../../pwned-by-id`)."""
+    written outside the site folder (a design id of `../../pwned-by-id`) but the
+    command's cache entries, in their own folder."""
     assert built.error is None
     new = workspace.files_now() - workspace.listing
     assert [p for p in new if MARKER in Path(p).name] == []
-    assert {Path(p).parts[0] for p in new} == {"site"}
+    assert {Path(p).parts[0] for p in new} == {"site", ".mldesign"}
+    cache = Path(".mldesign/cache")
+    cached = sorted(Path(p).relative_to(cache).as_posix() for p in new if Path(p).parent == cache)
+    assert {p for p in new if Path(p).parts[0] == ".mldesign"} == {".mldesign", str(cache)} | {
+        str(cache / name) for name in cached
+    }
+    assert cached[0] == ".gitignore"
+    assert cached[1:]
+    assert all(re.fullmatch(r"[0-9a-f]{40}\.json", name) for name in cached[1:])
     assert (workspace.site / "badges" / "id-traversal.svg").is_file()
     assert (workspace.site / "canvas" / "script-id.html").is_file()
 
