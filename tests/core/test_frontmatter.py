@@ -283,3 +283,107 @@ def test_find_node_follows_merge_keys() -> None:
 
 def test_compose_gives_none_for_broken_yaml() -> None:
     assert frontmatter.compose("a: [") is None
+
+
+# --- the fast builder gives what PyYAML's constructor gives ---------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _by_pyyaml(text: str) -> tuple[Any, list[Any]]:
+    notes: list[Any] = []
+    loader = frontmatter._make_loader(notes)(text)
+    try:
+        node = loader.get_single_node()
+        frontmatter._drop_oversized(node)
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, notes
+
+
+def _yaml_texts() -> list[tuple[str, str]]:
+    """Every front matter and design file of the corpus, the golden cases, the example
+    site and the docs' examples."""
+    out = []
+    folders = ["tests/hostile/corpus", "tests/golden/cases", "example_site/docs", "docs"]
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".md", ".yaml", ".yml") or not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".md":
+                block = frontmatter.split(text)
+                if block is None:
+                    continue
+                text = block.text
+            try:
+                _by_pyyaml(text)
+            except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+                continue  # PyYAML stops on it: nothing to compare (the corpus tests its message)
+            out.append((str(path.relative_to(ROOT)), text))
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, NaN equal to NaN, and of the same types all the way down."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:
+        return bool(b != b)
+    return bool(a == b)
+
+
+YAML_TEXTS = _yaml_texts()
+
+
+def test_the_comparison_covers_the_corpus() -> None:
+    assert len(YAML_TEXTS) > 150
+    assert sum(name.startswith("tests/hostile/corpus") for name, _ in YAML_TEXTS) > 60
+
+
+@pytest.mark.parametrize(("name", "text"), YAML_TEXTS, ids=lambda x: x if "/" in x else "")
+def test_the_fast_builder_gives_what_pyyaml_gives(name: str, text: str) -> None:
+    expected, expected_notes = _by_pyyaml(text)
+    loaded = frontmatter.load_noting(text, name)
+    assert loaded.problem is None
+    assert _same(loaded.data, expected)
+    assert sorted(loaded.notes, key=lambda n: (n.line, n.column, n.rule)) == sorted(
+        expected_notes, key=lambda n: (n.line, n.column, n.rule)
+    )
+
+
+def test_aliases_share_what_pyyaml_shares() -> None:
+    text = "a: &x {k: [1, 2]}\nb: *x\nc: &l [&s text, *s]\nd: *l\n"
+    loaded = frontmatter.load_noting(text, "t")
+    assert loaded.data["a"] is loaded.data["b"]
+    assert loaded.data["c"] is loaded.data["d"]
+    assert _same(loaded.data, _by_pyyaml(text)[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "base: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\n",  # a merge key: PyYAML builds it
+        "s: !!set {a, b}\n",
+        "o: !!omap [{a: 1}, {b: 2}]\n",
+        "? [a, b]\n: c\n",
+        "k: 1\nk: 2\nn: {k: 1, k: 3}\n",
+        "d: 2026-02-30\nn: 010\nf: 2.10\nb: yes\n",
+        "x: &r [*r]\n",
+    ],
+)
+def test_unusual_documents_read_as_pyyaml_reads_them(text: str) -> None:
+    loaded = frontmatter.load_noting(text, "t")
+    try:
+        expected, notes = _by_pyyaml(text)
+    except yaml.YAMLError:
+        assert loaded.problem is not None
+        return
+    assert loaded.problem is None
+    assert repr(loaded.data) == repr(expected)
+    assert len(loaded.notes) == len(notes)
