@@ -3,8 +3,10 @@
 Per page, `on_page_read_source` reads the file once and checks its design;
 `on_page_content` leaves a marker where the design goes. Everything that needs all
 designs (links between them, site-wide lint, the overview, badges, the export) is
-done once, late, in `on_env` and `on_post_build`. `on_env` renders each design once,
-its page and its canvas together, and keeps only what later events need.
+done once, late, in `on_env` and `on_post_build`. Each design page is rendered with
+its canvas in `on_page_context`, just before MkDocs renders the page, and its HTML is
+let go once the page is written (`on_post_page`): a site holds one design's HTML at a
+time, not every design's until the build ends.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ from .search_text import lean
 from .settings import SettingsError
 from .site import Site, SiteError
 from .sources import RemoteDesign, load_sources
-from .views import DesignView
 
 log = get_plugin_logger(__name__)
 
@@ -113,6 +114,7 @@ class _Block:
     end: int
     length: int
     head: str  # its first characters, to tell that it is still there
+    before: str  # the content before the block was put in
     full: str | None = None  # the page's content while search reads the lean one
 
 
@@ -147,7 +149,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}  # by src_uri; survives rebuilds under `serve`
         self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
-        self._heads: dict[str, DesignView] = {}  # by page: the design's view without its sections
         self._overview_page: Page | None = None
         self._blocks: dict[str, _Block] = {}  # where our HTML sits in each page's content
         self._lean_search = False  # whether Material's search alone reads pages between our two events
@@ -211,7 +212,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         for gone in set(self._entries) - present:
             del self._entries[gone]
         self._pages.clear()
-        self._heads.clear()
         self._blocks.clear()
         self._overview_page = None
         if self._dirty and self._entries:
@@ -382,16 +382,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             remote=remote,
         )
         try:
-            for output in publisher.pages():
-                page = self._pages.get(output.src_uri)
-                if page is not None and page.content is not None:
-                    page.content = self._insert(output.src_uri, page.content, _SLOT, output.html)
-                    if output.toc:
-                        _extend_toc(page, output.toc, self.config.placement)
-                if output.head is not None:
-                    self._heads[output.src_uri] = output.head
-                if output.canvas is not None:
-                    _write(config.site_dir, *output.canvas)
             overview = self._overview_page
             if overview is not None and overview.content is not None:
                 html = publisher.overview()
@@ -407,7 +397,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         if start == -1:
             return content
         out = content[:start] + html + content[start + len(marker) :]
-        self._blocks[src_uri] = _Block(start, start + len(html), len(out), html[:64])
+        self._blocks[src_uri] = _Block(start, start + len(html), len(out), html[:64], content)
         return out
 
     def _page_context(self, src_uri: str) -> dict[str, Any]:
@@ -415,16 +405,38 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         page = self._overview_page if src_uri == self.overview_path else self._pages.get(src_uri)
         return {"page": page} if page is not None else {}
 
+    @event_priority(90)
+    def _render(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """A design page's block, table of contents and canvas, rendered now, just before
+        the page is: only one page's HTML is held at a time (`on_post_page` lets it go).
+        The page also gets its view, without its sections, as `mldesign`
+        (partials/mldesign/head.html uses it)."""
+        src_uri = page.file.src_uri
+        if self._publisher is None or src_uri not in self._pages or page.content is None:
+            return context
+        try:
+            output = self._publisher.page(src_uri)
+        except RenderError as exc:
+            raise PluginError(f"mldesign: {exc}") from None
+        if output is None:
+            return context
+        page.content = self._insert(src_uri, page.content, _SLOT, output.html)
+        if output.toc:
+            _extend_toc(page, output.toc, self.config.placement)
+        if output.head is not None:
+            context["mldesign"] = output.head  # type: ignore[typeddict-unknown-key]
+        if output.canvas is not None:
+            _write(config.site_dir, *output.canvas)
+        return context
+
     @event_priority(1)
     def _before_search(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """Design pages get their view, without its sections, as `mldesign` (partials/mldesign/head.html
-        uses it). Material's search, which reads the page next, is handed our HTML as its parser
+        """Material's search, which reads the page next, is handed our HTML as its parser
         sees it (`search_text.lean`); `_after_search` puts the page back."""
-        view = self._heads.get(page.file.src_uri)
-        if view is not None:
-            context["mldesign"] = view  # type: ignore[typeddict-unknown-key]
         block = self._blocks.get(page.file.src_uri)
         content = page.content
         if (
@@ -448,7 +460,16 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             page.content, block.full = _MATERIAL_SEARCH_ATTRIBUTES.sub("", block.full), None
         return context
 
-    on_page_context = CombinedEvent(_before_search, _after_search)
+    on_page_context = CombinedEvent(_render, _before_search, _after_search)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """The page is written: its content goes back to what it was before our block was
+        put in, so a site does not hold every design's HTML until the build ends."""
+        block = self._blocks.pop(page.file.src_uri, None)
+        if block is not None:
+            page.content = block.before
+        return output
 
     # --- files written after the build ----------------------------------------------
 

@@ -159,7 +159,9 @@ class Publisher:
         self.site_name, self.site_url = site_name, site_url
         self._rel = relations(report.designs)
         self._by_id = {d.id: d for d in report.designs}
-        self._summaries: dict[str, Content] = {}
+        self._designs = {d.src_uri: d for d in report.designs}
+        self._unreadable = {r.src_uri: r for r in report.unreadable}
+        self._stray = {r.src_uri: r for r in report.stray}
 
     # --- pages ------------------------------------------------------------------------
 
@@ -172,38 +174,47 @@ class Publisher:
         return self.links.get(src_uri) or self.url(src_uri)
 
     def pages(self) -> Iterator[PageOutput]:
-        """Each page that shows a design or problems, rendered once with its canvas.
+        """Each page that shows a design or problems, rendered with its canvas: the
+        designs, then the unreadable designs, then the pages with problems alone."""
+        for src_uri in (*self._designs, *self._unreadable, *self._stray):
+            output = self.page(src_uri)
+            if output is not None:
+                yield output
 
-        Of a design's content only its summary is kept (the overview needs it), so the
-        memory used does not grow with every design's HTML.
-        """
-        for design in self.report.designs:
-            here = self.here(design.src_uri)
-            content = self.renderer.content(design, link_resolver(self.links, design.src_uri))
-            self._summaries[design.id] = content.summary()
-            view = self._view(design, content, here)
-            html = self.render_page(
-                design.src_uri, "fragments/mldesign/design.html", design=view, permalink=self.outputs.permalink
-            )
-            canvas = None
-            if self.outputs.canvas:
-                shown = view
-                if self.links is not self.urls:  # the canvas is a file no tool rewrites: real URLs
-                    real = self.renderer.content(design, link_resolver(self.urls, design.src_uri))
-                    shown = self._view(design, real, self.url(design.src_uri), links=self.urls)
-                canvas = (f"canvas/{design.id}.html", self._canvas(design.id, design.src_uri, shown))
-            toc = tuple(
-                Heading(2, g.title, g.anchor, tuple(Heading(3, s.title, s.anchor) for s in g.sections))
-                for g in view.groups
-            )
-            yield PageOutput(design.src_uri, html, toc, replace(view, groups=(), checklist=(), gaps=()), canvas)
-        for result in self.report.unreadable:
+    def page(self, src_uri: str) -> PageOutput | None:
+        """What the page at `src_uri` shows, rendered once with its canvas; None for a
+        page with neither a design nor problems. Each page costs only its own render, so
+        a builder may render each just before it writes it, and forget it after."""
+        design = self._designs.get(src_uri)
+        if design is not None:
+            return self._design_page(design)
+        result = self._unreadable.get(src_uri)
+        if result is not None:
             canvas = None
             if self.outputs.canvas:
                 canvas = (f"canvas/{result.id}.html", self._unreadable_canvas(result))
-            yield PageOutput(result.src_uri, self._problems(result), canvas=canvas)
-        for result in self.report.stray:
-            yield PageOutput(result.src_uri, self._problems(result))
+            return PageOutput(result.src_uri, self._problems(result), canvas=canvas)
+        result = self._stray.get(src_uri)
+        return PageOutput(result.src_uri, self._problems(result)) if result is not None else None
+
+    def _design_page(self, design: Design) -> PageOutput:
+        here = self.here(design.src_uri)
+        content = self.renderer.content(design, link_resolver(self.links, design.src_uri))
+        view = self._view(design, content, here)
+        html = self.render_page(
+            design.src_uri, "fragments/mldesign/design.html", design=view, permalink=self.outputs.permalink
+        )
+        canvas = None
+        if self.outputs.canvas:
+            shown = view
+            if self.links is not self.urls:  # the canvas is a file no tool rewrites: real URLs
+                real = self.renderer.content(design, link_resolver(self.urls, design.src_uri))
+                shown = self._view(design, real, self.url(design.src_uri), links=self.urls)
+            canvas = (f"canvas/{design.id}.html", self._canvas(design.id, design.src_uri, shown))
+        toc = tuple(
+            Heading(2, g.title, g.anchor, tuple(Heading(3, s.title, s.anchor) for s in g.sections)) for g in view.groups
+        )
+        return PageOutput(design.src_uri, html, toc, replace(view, groups=(), checklist=(), gaps=()), canvas)
 
     def _problems(self, result: PageResult) -> str:
         unreadable = SimpleNamespace(problems=result.all_problems)
@@ -254,17 +265,14 @@ class Publisher:
     # --- the overview -----------------------------------------------------------------
 
     def overview(self) -> str:
-        """The overview's HTML, for the page at `outputs.overview`; after `pages()`."""
+        """The overview's HTML, for the page at `outputs.overview`."""
         src_uri = self.outputs.overview or "designs/index.md"
         here = self.here(src_uri)
         report = self.report
         site = self.site_name if self.remote else ""
         rows = []
         for d in report.designs:
-            content = self._summaries.get(d.id)
-            if content is None:  # pages() was not run: score the design now
-                content = self.renderer.content(d).summary()
-            rows.append(replace(self._view(d, content, here), site=site))
+            rows.append(replace(self._view(d, self.renderer.summary(d), here), site=site))
         rows.extend(self._remote_view(r) for r in self.remote if r.readable)
         broken = [
             UnreadableView(r.id, r.title, relative_url(self.here(r.src_uri), here), tuple(r.all_problems), site)

@@ -164,6 +164,19 @@ def _text_items(value: Any) -> list[str] | str | None:
     return str(value)
 
 
+def _kind(section: Section, value: Any) -> Kind:
+    """How `_section` shows `value`: the same kind, without rendering it."""
+    if is_na(value):
+        return "fields" if section.fields else "text"
+    if section.key in ("metrics", "objectives") and isinstance(value, list):
+        return "metrics" if section.key == "metrics" else "objectives"
+    if section.fields:
+        return "fields"
+    if section.single and isinstance(value, dict):
+        value = value.get(section.single)
+    return "list" if isinstance(value, list) else "text"
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -175,14 +188,6 @@ class Content:
     groups: tuple[GroupView, ...]
     checklist: tuple[SectionView, ...]
     gaps: tuple[SectionView, ...]
-
-    def summary(self) -> Content:
-        """The checklist alone, without the sections' bodies: each section's state, title
-        and anchor, all an overview row needs. Much smaller than the content."""
-        checklist = tuple(
-            replace(s, fields=(), html=None, objectives=(), metrics=(), metric_notes_html=()) for s in self.checklist
-        )
-        return Content((), checklist, tuple(s for s in checklist if s.state in ("partial", "missing")))
 
 
 class Renderer:
@@ -218,10 +223,32 @@ class Renderer:
         gaps = tuple(s for s in checklist if s.state in ("partial", "missing"))
         return Content(tuple(groups), checklist, gaps)
 
-    def _section(self, section: Section, value: Any, score: SectionScore, batch: _Batch) -> Callable[[], SectionView]:
+    def summary(self, design: Design) -> Content:
+        """The checklist alone, without rendering any text: each counted section's state,
+        title and anchor, all an overview row needs (the checklist of `content`, without
+        the sections' bodies)."""
+        scored = {s.key: s for s in design.score.sections}
+        checklist = []
+        for section in self.template.sections:
+            if not section.counts:
+                continue
+            value = design.data.get(section.key)
+            score = scored.get(section.key) or score_section(section, value)
+            reason = value.get("na") if is_na(value) else ""
+            checklist.append(
+                SectionView(
+                    **self._base(section, score),
+                    kind=_kind(section, value),
+                    na_reason=reason if isinstance(reason, str) else "",
+                )
+            )
+        return Content((), tuple(checklist), tuple(s for s in checklist if s.state in ("partial", "missing")))
+
+    @staticmethod
+    def _base(section: Section, score: SectionScore) -> dict[str, Any]:
         titles = {f.key: f.label for f in section.fields}
         questions = {f.key: f.description for f in section.fields}
-        base: dict[str, Any] = {
+        return {
             "key": section.key,
             "title": section.title,
             "question": section.description,
@@ -235,6 +262,9 @@ class Renderer:
                 (titles.get(k, section.title), questions.get(k, section.description)) for k in score.missing
             ),
         }
+
+    def _section(self, section: Section, value: Any, score: SectionScore, batch: _Batch) -> Callable[[], SectionView]:
+        base = self._base(section, score)
         if is_na(value):
             reason = value.get("na")
             na_reason = reason if isinstance(reason, str) else ""
