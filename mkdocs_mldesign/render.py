@@ -234,7 +234,7 @@ class Renderer:
                 continue
             value = design.data.get(section.key)
             score = scored.get(section.key) or score_section(section, value)
-            reason = value.get("na") if is_na(value) else ""
+            reason = value.get("na") if isinstance(value, dict) and is_na(value) else ""
             checklist.append(
                 SectionView(
                     **self._base(section, score),
