@@ -73,7 +73,8 @@ test: lint typecheck pytest
 ## Measure the plugin and the checker against their baselines.
 bench: $(STAMP)
 	@mkdir -p bench/out
-	$(BIN)/python bench/run.py --build-sizes 100,1000 --check-sizes 100,1000,5000 --runs 5 \
+	$(BIN)/python bench/run.py --build-sizes 100,1000,5000 --full-nav 1000 --serve 1000 \
+		--check-sizes 100,1000,5000 --runs 5 --large-runs 3 \
 		--write-docs docs/benchmarks.md --json bench/out/results.json
 
 ## Build this project's documentation (strict) into site/.
