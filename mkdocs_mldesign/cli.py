@@ -223,7 +223,9 @@ def _workers(pages: int) -> int:
 def _check_all(site: Site, jobs: Sequence[_Job], today: date, workers: int) -> list[PageResult]:
     """Check every page in `workers` processes, this one included; the results in the
     order of `jobs`, the same however many processes checked them."""
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking is safe on Linux; on macOS it can break system libraries, and spawning
+    # workers there would import everything again: one process checks all.
+    if workers < 2 or not sys.platform.startswith("linux"):
         return [_check_file(site, path, root, today, real) for path, root, real in jobs]
     global _WORKER_SITE
     _WORKER_SITE = (site, today)  # a forked worker starts with it: nothing to compile again

@@ -5,7 +5,7 @@ Per page, `on_page_read_source` reads the file once and checks its design;
 designs (links between them, site-wide lint, the overview, badges, the export) is
 done once, late, in `on_env` and `on_post_build`. Each design page is rendered with
 its canvas in `on_page_context`, just before MkDocs renders the page, and its HTML is
-let go once the page is written (`on_post_page`): a site holds one design's HTML at a
+let go once the page is rendered (`on_post_page`): a site holds one design's HTML at a
 time, not every design's until the build ends.
 """
 
@@ -464,8 +464,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """The page is written: its content goes back to what it was before our block was
-        put in, so a site does not hold every design's HTML until the build ends."""
+        """The page is rendered (MkDocs writes `output` next): its content goes back to what
+        it was before our block was put in, so a site does not hold every design's HTML
+        until the build ends. Plugins that read pages in this event, at the default
+        priority, still see the block."""
         block = self._blocks.pop(page.file.src_uri, None)
         if block is not None:
             page.content = block.before
