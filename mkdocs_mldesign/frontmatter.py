@@ -232,7 +232,7 @@ def _build(loader: Any, root: yaml.Node, notes: list[Note]) -> Any:
     `construct_object`, with its notes. Anything else (merge keys, other tags, keys
     that are lists or mappings, deep nesting) is left to PyYAML, for the whole
     document, with the notes taken so far undone. tests/core/test_frontmatter.py
-    compares both on the corpus and on generated documents.
+    compares both on every front matter of the repository and on unusual documents.
     """
     taken = len(notes)
     built: dict[int, Any] = {}
