@@ -165,7 +165,7 @@ def _text_items(value: Any) -> list[str] | str | None:
 
 
 def _kind(section: Section, value: Any) -> Kind:
-    """How `_section` shows `value`: the same kind, without rendering it."""
+    """How a section shows `value` (`Renderer._section` follows the same cases)."""
     if is_na(value):
         return "fields" if section.fields else "text"
     if section.key in ("metrics", "objectives") and isinstance(value, list):
@@ -175,6 +175,12 @@ def _kind(section: Section, value: Any) -> Kind:
     if section.single and isinstance(value, dict):
         value = value.get(section.single)
     return "list" if isinstance(value, list) else "text"
+
+
+def _na_reason(value: Any) -> str:
+    """The reason given for a section marked not applicable, or ""."""
+    reason = value.get("na") if isinstance(value, dict) and is_na(value) else ""
+    return reason if isinstance(reason, str) else ""
 
 
 def slug(text: str) -> str:
@@ -234,13 +240,8 @@ class Renderer:
                 continue
             value = design.data.get(section.key)
             score = scored.get(section.key) or score_section(section, value)
-            reason = value.get("na") if isinstance(value, dict) and is_na(value) else ""
             checklist.append(
-                SectionView(
-                    **self._base(section, score),
-                    kind=_kind(section, value),
-                    na_reason=reason if isinstance(reason, str) else "",
-                )
+                SectionView(**self._base(section, score), kind=_kind(section, value), na_reason=_na_reason(value))
             )
         return Content((), tuple(checklist), tuple(s for s in checklist if s.state in ("partial", "missing")))
 
@@ -265,10 +266,9 @@ class Renderer:
 
     def _section(self, section: Section, value: Any, score: SectionScore, batch: _Batch) -> Callable[[], SectionView]:
         base = self._base(section, score)
+        kind = _kind(section, value)
         if is_na(value):
-            reason = value.get("na")
-            na_reason = reason if isinstance(reason, str) else ""
-            kind: Kind = "fields" if section.fields else "text"
+            na_reason = _na_reason(value)
             return lambda: SectionView(**base, kind=kind, na_reason=na_reason)
         if section.key == "metrics" and isinstance(value, list):
             return self._metrics(base, value, batch)
@@ -288,8 +288,7 @@ class Renderer:
         if section.single and isinstance(value, dict):
             value = value.get(section.single)
         ref = self._queue(_text_items(value), batch)
-        single_kind: Kind = "list" if isinstance(value, list) else "text"
-        return lambda: SectionView(**base, kind=single_kind, html=self._take(ref, batch))
+        return lambda: SectionView(**base, kind=kind, html=self._take(ref, batch))
 
     @staticmethod
     def _queue(text: list[str] | str | None, batch: _Batch) -> Any:

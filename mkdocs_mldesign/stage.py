@@ -296,7 +296,7 @@ def _at_marker(text: str, marker: str, replacement: str) -> str | None:
             continue
         if marker in line and not line.startswith(("    ", "\t")):
             before, _, after = line.partition(marker)
-            lines[index] = "\n".join(part for part in (before, "", replacement, "", after) if part is not None)
+            lines[index] = "\n".join((before, "", replacement, "", after))
             return "\n".join(lines)
     return None
 
