@@ -38,7 +38,7 @@ MAX_ENTRIES = 16
 _IGNORE = "# Written by mldesign check: nothing here is meant for version control.\n*\n"
 
 
-def _secret() -> bytes | None:
+def user_secret() -> bytes | None:
     """The user's own secret for cache keys, made on first use; None when there is no
     private place to keep it."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -98,7 +98,7 @@ class Cache:
     @classmethod
     def open(cls, folder: Path, parts: Iterable[str], pages: Iterable[Path]) -> Cache | None:
         """The cache for a run whose options are `parts` over `pages`; None when there is none."""
-        secret = _secret()
+        secret = user_secret()
         if secret is None or _links_out(folder):
             return None
         h = hashlib.blake2b(key=secret, digest_size=20)

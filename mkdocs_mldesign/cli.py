@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__
 from .cache import FOLDER, Cache, digest_file
 from .design import DocsPrefix, PageResult, beside_real_file, default_id
+from .history import GitLog, head_of
 from .problems import shown_path
 from .report import to_github, to_json, to_text
 from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
@@ -44,6 +45,7 @@ class SiteConfig:
     settings: Settings
     pages: tuple[Path, ...]  # every page MkDocs would build, as it lists them
     real: dict[Path, Path] = field(default_factory=dict)  # pages a plugin moved -> their real files
+    git_dates: bool = True  # the site's `git_dates` option
 
 
 def find_config(start: Path) -> Path | None:
@@ -78,7 +80,8 @@ def load_site(config_file: Path) -> SiteConfig:
         raise UsageError(f"cannot read {shown_path(config_file)}: {exc.strerror or exc}") from None
     plugin = config.plugins.get("mldesign")
     try:
-        settings = plugin.options().settings if plugin is not None else Settings()
+        options = plugin.options() if plugin is not None else None
+        settings = options.settings if options is not None else Settings()
         # The plugins' own events, as a build runs them before reading pages: a plugin
         # may move the docs (mkdocs-monorepo-plugin merges every included site into one
         # folder, then points each page back at its real file).
@@ -101,7 +104,8 @@ def load_site(config_file: Path) -> SiteConfig:
             f"{shown_path(config_file)}: a plugin failed while the site's pages were listed "
             f"({type(exc).__name__}: {exc}); `mkdocs build` shows where"
         ) from None
-    return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real)
+    git_dates = options.git_dates if options is not None else True
+    return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real, git_dates)
 
 
 def _load_site_without_mkdocs(config_file: Path) -> SiteConfig:
@@ -113,7 +117,7 @@ def _load_site_without_mkdocs(config_file: Path) -> SiteConfig:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     pages = tuple(config.docs_dir / src for src in docs_files(config) if src.endswith(".md"))
-    return SiteConfig(config_file, config.docs_dir, config.options.settings, pages)
+    return SiteConfig(config_file, config.docs_dir, config.options.settings, pages, git_dates=config.options.git_dates)
 
 
 def _site_for(args: argparse.Namespace, start: Path) -> SiteConfig | None:
@@ -136,9 +140,18 @@ def _inside(path: Path, root: Path) -> bool:
     return rel != ".." and not rel.startswith(".." + os.sep)
 
 
-def _check_file(site: Site, path: Path, root: Path, today: date, real: Path | None = None) -> PageResult:
+#: The git history of each docs folder checked, by folder.
+GitLogs = Mapping[Path, GitLog]
+
+
+def _check_file(
+    site: Site, path: Path, root: Path, today: date, real: Path | None = None, logs: GitLogs | None = None
+) -> PageResult:
     """Check the page at `path` under the docs folder `root`; `real` is the file a copy
-    was made from, by which messages name it."""
+    was made from, by which messages name it. `logs` give the dates from git of a page
+    that writes none (not of a copy: its history is elsewhere)."""
+    log = logs.get(root) if logs and real is None else None
+    git = log.span if log is not None and not log.reason else None
     src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
     if real is not None:
         shown = shown_path(real)
@@ -148,7 +161,9 @@ def _check_file(site: Site, path: Path, root: Path, today: date, real: Path | No
         folder = shown_path(root)
         prefix = "" if folder == "." else folder.rstrip("/") + "/"
     try:
-        return site.check_file(path, src_uri=src_uri, file=shown, docs_dir=root, docs_prefix=prefix, today=today)
+        return site.check_file(
+            path, src_uri=src_uri, file=shown, docs_dir=root, docs_prefix=prefix, today=today, git=git
+        )
     except OSError as exc:
         raise UsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
 
@@ -199,13 +214,19 @@ def list_jobs(
 
 
 def check_jobs(
-    site: Site, asked: Sequence[_Job], rest: Sequence[_Job], today: date, *, workers: int | None = None
+    site: Site,
+    asked: Sequence[_Job],
+    rest: Sequence[_Job],
+    today: date,
+    *,
+    workers: int | None = None,
+    logs: GitLogs | None = None,
 ) -> tuple[Report, list[tuple[str, str]]]:
     """The report over the pages of `asked` (with `rest` as their context), and the
     (docs folder, path) of each design file the pages named, read or not. The pages are
     checked by `workers` processes (default: as many as are worth it, see `_workers`)."""
     jobs = [*asked, *rest]
-    results = _check_all(site, jobs, today, _workers(len(jobs)) if workers is None else workers)
+    results = _check_all(site, jobs, today, _workers(len(jobs)) if workers is None else workers, logs)
     named = [(str(root), r.design_file) for (_, root, _), r in zip(jobs, results, strict=True) if r.design_file]
     return site.check_site(results[: len(asked)], context=results[len(asked) :]), named
 
@@ -220,15 +241,17 @@ def _workers(pages: int) -> int:
     return max(1, min(_cores(), pages // (PARALLEL_FROM // 2)))
 
 
-def _check_all(site: Site, jobs: Sequence[_Job], today: date, workers: int) -> list[PageResult]:
+def _check_all(
+    site: Site, jobs: Sequence[_Job], today: date, workers: int, logs: GitLogs | None = None
+) -> list[PageResult]:
     """Check every page in `workers` processes, this one included; the results in the
     order of `jobs`, the same however many processes checked them."""
     # Forking is safe on Linux; on macOS it can break system libraries, and spawning
     # workers there would import everything again: one process checks all.
     if workers < 2 or not sys.platform.startswith("linux"):
-        return [_check_file(site, path, root, today, real) for path, root, real in jobs]
+        return [_check_file(site, path, root, today, real, logs) for path, root, real in jobs]
     global _WORKER_SITE
-    _WORKER_SITE = (site, today)  # a forked worker starts with it: nothing to compile again
+    _WORKER_SITE = (site, today, logs)  # a forked worker starts with it: nothing to compile again
     parts = [jobs[i::workers] for i in range(workers)]
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
@@ -242,13 +265,13 @@ def _check_all(site: Site, jobs: Sequence[_Job], today: date, workers: int) -> l
     return results
 
 
-_WORKER_SITE: tuple[Site, date] | None = None
+_WORKER_SITE: tuple[Site, date, GitLogs | None] | None = None
 
 
 def _check_chunk(jobs: Sequence[_Job]) -> list[PageResult]:
     assert _WORKER_SITE is not None
-    site, today = _WORKER_SITE
-    results = [_check_file(site, path, root, today, real) for path, root, real in jobs]
+    site, today, logs = _WORKER_SITE
+    results = [_check_file(site, path, root, today, real, logs) for path, root, real in jobs]
     for result in results:  # what a report needs, not the page: less to send back
         result.meta = result.body = None
     return results
@@ -316,19 +339,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     targets, context = _targets(args, config)
     asked, rest = list_jobs(targets, context, config.real if config is not None else None)
     today = date.today()
+    roots = sorted({root for _, root, _ in (*asked, *rest)})
+    git = not args.no_git and (config is None or config.git_dates)
     cache = None
     if not args.no_cache:
         home = config.config_file.parent if config is not None else Path.cwd()
         folder = Path(args.cache_dir) if args.cache_dir else home / FOLDER
         extension = digest_file(settings.extension_schema) if settings.extension_schema else ""
         parts = [args.format, repr(settings), str(extension), today.isoformat()]
+        parts += [f"{root}\0{head_of(root) if git else 'no-git'}" for root in roots]
         parts += [f"{path}\0{root}\0{real or ''}" for path, root, real in (*asked, (Path(), Path(), None), *rest)]
         cache = Cache.open(folder, parts, [path for path, _, _ in (*asked, *rest)])
         hit = cache.get() if cache is not None else None
         if hit is not None:
             print(hit[0])
             return hit[1]
-    report, named = check_jobs(site, asked, rest, today)
+    logs = {root: GitLog.read(root) for root in roots} if git else {}
+    report, named = check_jobs(site, asked, rest, today, logs=logs)
+    # Said for a checkout whose history could not be read, not for a folder outside git.
+    _say_why_no_git(sorted({log.reason for log in logs.values() if log.reason and not log.outside}), report)
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
     output = render(report)
     code = EXIT_PROBLEMS if report.count("error") else EXIT_OK
@@ -336,6 +365,44 @@ def cmd_check(args: argparse.Namespace) -> int:
         cache.put(output, code, named)
     print(output)
     return code
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import FORMATS, RevisionError, compare, default_base, read_revision, renames, resolve
+
+    config = _site_for(args, Path.cwd())
+    settings = config.settings if config is not None else Settings(key=args.key)
+    docs = config.docs_dir if config is not None else Path.cwd()
+    site = _site(settings)
+    folder = shown_path(docs)
+    prefix = "" if folder == "." else folder.rstrip("/") + "/"
+    today = date.today()
+    try:
+        if args.base:
+            base_name, base = args.base, resolve(str(docs), args.base)
+        else:
+            base_name, base = default_base(str(docs))
+        before = read_revision(site, str(docs), base, shown_prefix=prefix, today=today)
+        if args.head:
+            head_name, head = args.head, resolve(str(docs), args.head)
+            after = read_revision(site, str(docs), head, shown_prefix=prefix, today=today)
+        else:
+            head_name, head = "working tree", ""
+            asked, _ = list_jobs([(docs, docs)])
+            after, _ = check_jobs(site, asked, [], today)
+    except RevisionError as exc:
+        raise UsageError(str(exc)) from None
+    moved = renames(str(docs), base, head)
+    diff = compare(site, before, after, names=(base_name, head_name, base, head), moved=moved)
+    failures = diff.failures(drop=args.fail_on_drop, approved_change=args.fail_on_approved_change)
+    print(FORMATS[args.format](diff, failures), end="" if args.format == "markdown" else "\n")
+    return EXIT_PROBLEMS if failures else EXIT_OK
+
+
+def _say_why_no_git(reasons: Sequence[str], report: Report) -> None:
+    """Once, on stderr, when a design lacks a written date and git could not give it."""
+    if reasons and any(d.created is None or d.updated is None for d in report.designs):
+        print(f"mldesign: no dates or history from git: {'; '.join(reasons)}", file=sys.stderr)
 
 
 def _default_owner() -> str:
@@ -432,6 +499,7 @@ def cmd_zensical(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     render = {"text": to_text, "github": to_github}[args.format]
     print(render(staged.report))
+    _say_why_no_git([staged.git_reason] if staged.git_reason else [], staged.report)
     if not staged.written:
         why = failing(staged.report, True)
         print(f"mldesign: not staged for Zensical: the designs have {why}", file=sys.stderr)
@@ -454,6 +522,12 @@ def _config_option(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def _key_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--key", default="design", help="front-matter key holding the design, outside a site (default: design)"
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="mldesign", description="Check and scaffold ML design documents.")
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -465,18 +539,40 @@ def parser() -> argparse.ArgumentParser:
     )
     _config_option(check, "check with this site's settings")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
-    check.add_argument(
-        "--key", default="design", help="front-matter key holding the design, outside a site (default: design)"
-    )
+    _key_option(check)
     check.add_argument(
         "--no-cache", action="store_true", help="check every page again, without reading or writing the cache"
     )
+    check.add_argument("--no-git", action="store_true", help="take no dates from git: only the dates the designs write")
     check.add_argument(
         "--cache-dir",
         metavar="DIR",
         help="where to keep the cache (default: .mldesign/cache beside the site's mkdocs.yml, or here)",
     )
     check.set_defaults(run=cmd_check)
+
+    diff = sub.add_parser(
+        "diff",
+        help="what changed in the designs between two revisions (for reviews and CI)",
+        description="Compare the site's designs at BASE with HEAD: designs added, removed and changed, their "
+        "sections, completeness, status and problems. Both sides are judged by the site's current settings.",
+    )
+    diff.add_argument(
+        "base", nargs="?", metavar="BASE", help="a git revision (default: the merge base with the default branch)"
+    )
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="a git revision (default: the working tree)")
+    _config_option(diff, "compare with this site's settings and docs folder")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="output format")
+    _key_option(diff)
+    diff.add_argument(
+        "--fail-on-drop", action="store_true", help="exit with status 1 when a design's completeness drops"
+    )
+    diff.add_argument(
+        "--fail-on-approved-change",
+        action="store_true",
+        help="exit with status 1 when an approved design's sections change and it stays approved",
+    )
+    diff.set_defaults(run=cmd_diff)
 
     new = sub.add_parser(
         "new",
@@ -495,9 +591,7 @@ def parser() -> argparse.ArgumentParser:
         "--yaml", action="store_true", help="write the design to <name>.design.yaml next to the page, for editors"
     )
     _config_option(new, "follow this site's key, statuses and extension schema")
-    new.add_argument(
-        "--key", default="design", help="front-matter key holding the design, outside a site (default: design)"
-    )
+    _key_option(new)
     new.set_defaults(run=cmd_new)
 
     schema = sub.add_parser("schema", help="print the design JSON Schema, with the site's extension and statuses")

@@ -9,7 +9,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -115,9 +115,23 @@ def _compose(text: str) -> yaml.Node | None:
     return frontmatter.compose(text)
 
 
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A design's `created` or `updated` date and where it came from: written in the
+    design, or the first or last commit that touched its files (`commit` then names it)."""
+
+    date: str  # YYYY-MM-DD as written (the first ten characters), or the commit's date
+    source: Literal["written", "git"]
+    commit: str = ""
+
+
 @dataclass(slots=True, repr=False)
 class Design:
-    """A readable design: its data, its score and the problems found in it."""
+    """A readable design: its data, its score and the problems found in it.
+
+    `created` and `updated` are the dates every view shows and the stale rule judges:
+    the written ones, else (when the site reads git) those of its commits.
+    """
 
     def __repr__(self) -> str:  # short: a design's data can be large
         return f"Design({self.file!r}, id={self.id!r}, problems={len(self.problems)})"
@@ -132,6 +146,8 @@ class Design:
     source: Located
     key: str = "design"
     problems: list[Problem] = field(default_factory=list)
+    created: Dated | None = None
+    updated: Dated | None = None
 
     @property
     def status(self) -> str:
@@ -197,6 +213,13 @@ class PageResult:
     @property
     def is_design(self) -> bool:
         return self.design is not None or self.unreadable
+
+
+def written_date(value: Any) -> Dated | None:
+    """A date as the design wrote it (its first ten characters); None when it wrote none."""
+    if value is None or isinstance(value, dict | list) or not str(value).strip():
+        return None
+    return Dated(str(value).strip()[:10], "written")
 
 
 def default_id(src_uri: str) -> str:
@@ -570,6 +593,8 @@ class Checker:
             score=score_design(self.template, data),
             source=located,
             key=self.key,
+            created=written_date(data.get("created")),
+            updated=written_date(data.get("updated")),
         )
         given = data.get("id")
         if isinstance(given, str) and given in self.template.reserved_ids:

@@ -110,8 +110,17 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "design",
         "A design whose status demands completeness was `updated` (or, lacking that, `created`) "
-        "within `stale_after_days`. A design with neither date is not judged.",
+        "within `stale_after_days`; an unwritten date comes from git when the site reads it. "
+        "A design with neither date is not judged.",
         "A design nobody has looked at for a long time probably no longer describes the system.",
+    ),
+    Rule(
+        "approved-version",
+        "error",
+        "design",
+        "A design that records `approvals` (or any, when the site sets `require_approvals`) and whose "
+        "status demands completeness has an approval of its current `version` by one of its `reviewers`.",
+        "An approval is of the text that was reviewed; a later version nobody approved is not approved.",
     ),
     Rule(
         "lint-ignore-unknown",
@@ -435,19 +444,69 @@ def _stale(ctx: _Context) -> Iterator[Finding]:
     spec = ctx.settings.status(status)
     if spec is None or not spec.requires_complete:
         return
-    key = "updated" if ctx.data.get("updated") is not None else "created"
-    changed = _parse_date(ctx.data.get(key))
-    if changed is None:  # no date to judge by, or not a real one (the schema says so)
+    key = "updated" if ctx.design.updated is not None else "created"
+    dated = ctx.design.updated or ctx.design.created
+    changed = _parse_date(dated.date) if dated is not None else None
+    if dated is None or changed is None:  # no date to judge by, or not a real one (the schema says so)
         return
     age = (ctx.today - changed).days
     limit = ctx.settings.stale_after_days
     if age > limit:
+        source = f" (its last commit, {dated.commit[:7]})" if dated.source == "git" else ""
         yield Finding(
             (key,),
-            f"the design is `{status}` and was last {key} on {changed.isoformat()}, {age} days ago "
+            f"the design is `{status}` and was last {key} on {changed.isoformat()}{source}, {age} days ago "
             f"(stale after {limit} days)",
             f"review it; if it still holds, set `updated: {ctx.today.isoformat()}`, otherwise change its status",
         )
+
+
+def _version_text(value: Any) -> str:
+    return "" if value is None or isinstance(value, bool | dict | list) else str(value).strip()
+
+
+def _approved_version(ctx: _Context) -> Iterator[Finding]:
+    status = ctx.design.status
+    spec = ctx.settings.status(status)
+    recorded = ctx.data.get("approvals")
+    if spec is None or not spec.requires_complete or not (recorded or ctx.settings.require_approvals):
+        return
+    approvals = [a for a in _items(recorded) if isinstance(a, dict)]
+    version = _version_text(ctx.data.get("version"))
+    reviewers = {r.strip() for r in _items(ctx.data.get("reviewers")) if isinstance(r, str) and r.strip()}
+    if not version:
+        yield Finding(
+            ("status",),
+            f"the design is `{status}` and its approvals need a `version` to name, but it has none",
+            'give the design a `version` (such as "1.0") and record who approved it in `approvals`',
+        )
+        return
+    if not reviewers:
+        yield Finding(
+            ("status",),
+            f"the design is `{status}`, but it names no `reviewers` whose approval would count",
+            "list who reviews the design in `reviewers`, and record their approval in `approvals`",
+        )
+        return
+    matching = [a for a in approvals if _version_text(a.get("version")) == version]
+    if any(isinstance(a.get("by"), str) and a["by"].strip() in reviewers for a in matching):
+        return
+    if matching:
+        by = ", ".join(sorted({str(a.get("by")) for a in matching}))
+        detail = f"version {version} was approved by {by}, who is not among its reviewers"
+    elif approvals:
+        versions = ", ".join(dict.fromkeys(_version_text(a.get("version")) or "?" for a in approvals))
+        detail = f"its approvals are of version {versions}, not of its current version {version}"
+    else:
+        detail = f"no approval of version {version} is recorded, and the site requires one"
+    who = sorted(reviewers)[0]
+    yield Finding(
+        ("approvals",) if recorded is not None else ("status",),
+        f"the design is `{status}`, but {detail}",
+        f'record the approval (`{{by: {who}, version: "{version}", date: {ctx.today.isoformat()}}}` in '
+        "`approvals`), or move the design back to review",
+        at_key=recorded is not None,
+    )
 
 
 def _lint_ignore_unknown(ctx: _Context) -> Iterator[Finding]:
@@ -473,6 +532,7 @@ _DESIGN_CHECKS: dict[str, Callable[[_Context], Iterator[Finding]]] = {
     "manual-baseline": _manual_baseline,
     "complete-status": _complete_status,
     "stale": _stale,
+    "approved-version": _approved_version,
     "lint-ignore-unknown": _lint_ignore_unknown,
 }
 

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "statuses": None,
     "lint": {},
     "stale_after_days": 365,
+    "require_approvals": False,
+    "git_dates": True,
+    "history": True,
     "sources": [],
 }
 
@@ -38,6 +41,8 @@ class Options:
     settings: Settings
     outputs: Outputs
     sources: tuple[str, ...] = ()  # other sites' designs.json, by path or http(s) URL
+    git_dates: bool = True  # unwritten `created`/`updated` dates from git
+    history: bool = True  # each design page's timeline of status changes, from git
 
 
 def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: str = "") -> Options:
@@ -72,7 +77,7 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
     sources = given["sources"]
     if not isinstance(sources, list) or not all(isinstance(x, str) and x.strip() for x in sources):
         raise SettingsError("`sources` must be a list of paths or http(s) URLs of other sites' designs.json")
-    for flag in ("badges", "canvas"):
+    for flag in ("badges", "canvas", "require_approvals", "git_dates", "history"):
         if not isinstance(given[flag], bool):
             raise SettingsError(f"`{flag}` must be true or false")
     overview = path_option("overview", given["overview"], "designs/index.md")
@@ -90,6 +95,7 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
         statuses=parse_statuses(statuses),
         lint=parse_lint_settings(lint),
         stale_after_days=stale,
+        require_approvals=given["require_approvals"],
     )
     outputs = Outputs(
         overview=overview,
@@ -99,7 +105,13 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
         export=export,
         permalink=permalink,
     )
-    return Options(settings, outputs, tuple(x.strip() for x in sources))
+    return Options(
+        settings,
+        outputs,
+        tuple(x.strip() for x in sources),
+        git_dates=given["git_dates"],
+        history=given["history"],
+    )
 
 
 def _typed(given: Mapping[str, Any], name: str, kind: type) -> Any:

@@ -16,8 +16,10 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -37,12 +39,13 @@ from . import lint as lint_rules
 from . import zensical as zensical_route
 from .design import DocsPrefix, PageResult, beside_real_file, read_inside
 from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
+from .history import HISTORY_CACHE, GitLog, Timeline, Version, cache_file
 from .options import Options, nav_mentions, parse_options
 from .problems import Problem
 from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, place
 from .search_text import lean
 from .settings import SettingsError
-from .site import Site, SiteError
+from .site import Report, Site, SiteError
 from .sources import RemoteDesign, load_sources
 
 log = get_plugin_logger(__name__)
@@ -86,6 +89,18 @@ class MLDesignConfig(base.Config):
 
     stale_after_days = c.Type(int, default=365)
     """An approved design whose `updated` date is older than this many days is reported as stale."""
+
+    require_approvals = c.Type(bool, default=False)
+    """Every design whose status demands completeness (`approved`) must record, in `approvals`,
+    an approval of its current `version` by one of its `reviewers`."""
+
+    git_dates = c.Type(bool, default=True)
+    """A design that writes no `created` or `updated` date gets it from git: the first and the
+    last commit that touched its page (and its design file)."""
+
+    history = c.Type(bool, default=True)
+    """Show on each design page a timeline from git: every change of its status, with its date,
+    commit and completeness then."""
 
     sources = c.Type(list, default=[])
     """Other sites' `designs.json` (paths relative to mkdocs.yml, or http(s) URLs), whose designs
@@ -155,6 +170,12 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._publisher: Publisher | None = None  # this build's outputs, for on_post_build
         self._fingerprint = ""  # of the settings and schema the entries were checked with
         self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose file changed
+        self._reading: Callable[[], GitLog] | None = None  # the git log being read for this build
+        self._log: GitLog | None = None  # this build's git history, once read
+        self._head = ""  # the commit the entries' git dates were read at
+        self._known: dict[str, list[Any]] | None = None  # the timeline's verdicts, kept under `serve`
+        self._timeline: Timeline | None = None
+        self._docs_dir = ""  # of the site the entries are of
 
     # --- configuration ------------------------------------------------------------
 
@@ -172,6 +193,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             raise PluginError(f"mldesign: {exc}") from None
         self.settings, self.template, self.outputs = self.site.settings, self.site.template, options.outputs
         self.sources = options.sources
+        self.git_dates, self.history = options.git_dates, options.history
+        # Read while MkDocs lists files and builds the nav; waited for at the first page.
+        self._reading = GitLog.start(config.docs_dir) if self.git_dates or self.history else None
+        self._log = None
         self.overview_path, self.export_path = self.outputs.overview, self.outputs.export
         zensical_route.plugin_active = True  # the guard extension, if listed, has nothing to do
         _alias_search(config)
@@ -184,8 +209,14 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             config.extra_javascript.append(JS)
         if self.overview_path and config.nav is not None and not nav_mentions(config.nav, self.overview_path):
             config.nav.append({"Designs": self.overview_path})
+        if config.docs_dir != self._docs_dir:
+            # Another site built in the same process (MkDocs keeps this instance): nothing
+            # kept from the last one is this site's.
+            self._entries.clear()
+            self._docs_dir, self._head, self._known = config.docs_dir, "", None
         fingerprint = _digest(json.dumps([repr(self.settings), self.template.schema], sort_keys=True))
         if fingerprint != self._fingerprint:
+            self._known = None  # the timeline's verdicts were the old template's
             # mkdocs.yml changed under `serve`: what was checked before may now read otherwise.
             self._fingerprint = fingerprint
             for src_uri, entry in list(self._entries.items()):
@@ -214,6 +245,23 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._pages.clear()
         self._blocks.clear()
         self._overview_page = None
+        git = self._git_log()
+        head = git.head if git is not None and self.git_dates else ""
+        if head != self._head:
+            # New commits under `serve`: the dates from git of a design may have moved.
+            self._head = head
+            for src_uri, entry in list(self._entries.items()):
+                design = entry.result.design
+                if design is not None and (
+                    design.created is None
+                    or design.created.source == "git"
+                    or design.updated is None
+                    or design.updated.source == "git"
+                ):
+                    try:
+                        _, entry.result = self._check(src_uri, _read(entry.file), entry, config)
+                    except OSError:
+                        del self._entries[src_uri]
         if self._dirty and self._entries:
             self._rebuild_changed_verdicts(files, config)
         if self.export_path:
@@ -317,6 +365,9 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 
     def _check(self, src_uri: str, data: bytes, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
         """Check one page with the core, and lint the design it holds: its text and the result."""
+        git = self._git_log() if self.git_dates else None
+        real = entry.file.abs_src_path
+        moved = real is not None and not _inside(real, config.docs_dir)  # its history is not this folder's
         return self.site.check_page(
             data,
             src_uri=src_uri,
@@ -324,7 +375,14 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             read_file=lambda rel: read_inside(config.docs_dir, rel),
             docs_prefix=_docs_prefix(config, entry.file),
             today=date.today(),
+            git=git.span if git is not None and not git.reason and not moved else None,
         )
+
+    def _git_log(self) -> GitLog | None:
+        """This build's git history, waited for on first use; None when the site reads none."""
+        if self._reading is not None:
+            self._log, self._reading = self._reading(), None
+        return self._log
 
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -370,6 +428,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             for problem in problems:
                 _warn(problem)
             remote = [d for source in found for d in source.designs]
+        self._timeline = self._open_timeline(config)
+        self._say_why_no_git(report)
         self._publisher = publisher = Publisher(
             self.site,
             report,
@@ -380,6 +440,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             site_url=config.site_url or "",
             page_context=self._page_context,
             remote=remote,
+            history=self._versions if self._timeline is not None else None,
         )
         try:
             overview = self._overview_page
@@ -390,6 +451,34 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             raise PluginError(f"mldesign: {exc}") from None
         self._lean_search = _only_material_search_between(config, self)
         return env
+
+    def _open_timeline(self, config: MkDocsConfig) -> Timeline | None:
+        git = self._git_log() if self.history else None
+        if git is None or git.reason:
+            return None
+        home = Path(os.path.dirname(config.config_file_path or "") or os.getcwd())
+        where = cache_file(home / HISTORY_CACHE, self.site.fingerprint())
+        timeline = Timeline(git, self.site.verdict, cache_file=where, known=self._known)
+        self._known = timeline.known
+        return timeline
+
+    def _versions(self, src_uri: str) -> list[Version]:
+        entry = self._entries.get(src_uri)
+        if self._timeline is None or entry is None:
+            return []
+        return self._timeline.versions(src_uri, entry.result.design_file)
+
+    def _say_why_no_git(self, report: Report) -> None:
+        """Once a build, when a design lacks a written date and git could not give it."""
+        git = self._git_log()
+        if git is None or not git.reason:
+            return
+        if any(d.created is None or d.updated is None for d in report.designs):
+            log.info(
+                "mldesign: no dates or history from git: %s; a design that writes no `created` or "
+                "`updated` date shows none",
+                git.reason,
+            )
 
     def _insert(self, src_uri: str, content: str, marker: str, html: str) -> str:
         """`content` with `html` at `marker`, remembering where it went."""
@@ -476,10 +565,19 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     # --- files written after the build ----------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close_timeline()
         if self._publisher is None:
             return
         for path, text in self._publisher.files():
             _write(config.site_dir, path, text)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_timeline()
+
+    def _close_timeline(self) -> None:
+        if self._timeline is not None:
+            self._timeline.close()  # stops git, keeps what it learnt for the next build
+            self._timeline = None
 
 
 # --- helpers (MkDocs-specific glue, kept out of the core) -----------------------------

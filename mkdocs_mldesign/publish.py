@@ -25,18 +25,21 @@ import jinja2
 
 from .badges import badge_svg
 from .design import Design, PageResult
+from .history import Version, changes
 from .problems import Problem
 from .render import Content, LinkResolver, Renderer, relations
 from .report import FORMAT_VERSION, design_dict, unreadable_dict
 from .site import Report, Site, mean_percent
 from .sources import RemoteDesign
-from .views import DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
+from .views import ChangeView, DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
 
 TEMPLATES_DIR = str(resources.files(__package__) / "templates")
 CSS = "assets/mldesign/mldesign.css"
 JS = "assets/mldesign/mldesign.js"
 #: The folders of the built site whose files the plugin writes itself.
 OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/")
+#: A design page's timeline shows this many of its latest status changes.
+HISTORY_SHOWN = 12
 
 
 class RenderError(Exception):
@@ -145,6 +148,7 @@ class Publisher:
         page_context: Callable[[str], Mapping[str, Any]] | None = None,
         source_links: bool = False,
         remote: Sequence[RemoteDesign] = (),
+        history: Callable[[str], Sequence[Version]] | None = None,
     ) -> None:
         self.site, self.report, self.outputs, self.urls = site, report, outputs, urls
         # How a page is linked from inside a page: by its URL (MkDocs writes the HTML as
@@ -153,6 +157,7 @@ class Publisher:
         self.links: Mapping[str, str] = {src: quote(src) for src in urls} if source_links else urls
         self.remote = tuple(remote)  # other sites' designs, listed by the overview and the export
         self.page_context = page_context  # more context for a page's templates, by source path
+        self.history = history  # a design page's versions in git, by source path
         self.renderer = Renderer(site.template, site.settings)
         self.env = env or template_env()
         self.env.globals.setdefault("mldesign_level", site.template.level)
@@ -201,6 +206,8 @@ class Publisher:
         here = self.here(design.src_uri)
         content = self.renderer.content(design, link_resolver(self.links, design.src_uri))
         view = self._view(design, content, here)
+        if self.history is not None:
+            view.history, view.history_more = self._timeline(self.history(design.src_uri))
         html = self.render_page(
             design.src_uri, "fragments/mldesign/design.html", design=view, permalink=self.outputs.permalink
         )
@@ -215,6 +222,24 @@ class Publisher:
             Heading(2, g.title, g.anchor, tuple(Heading(3, s.title, s.anchor) for s in g.sections)) for g in view.groups
         )
         return PageOutput(design.src_uri, html, toc, replace(view, groups=(), checklist=(), gaps=()), canvas)
+
+    def _timeline(self, versions: Sequence[Version]) -> tuple[tuple[ChangeView, ...], int]:
+        """The status changes among a design's versions, the latest `HISTORY_SHOWN` of
+        them, and how many earlier ones were left out."""
+        steps = changes(versions)
+        shown = steps[-HISTORY_SHOWN:]
+        views = tuple(
+            ChangeView(
+                v.commit.date,
+                v.commit.sha,
+                v.commit.subject,
+                self.renderer.status_view(v.status) if v.state == "design" else None,
+                v.percent,
+                v.version,
+            )
+            for v in shown
+        )
+        return views, len(steps) - len(shown)
 
     def _problems(self, result: PageResult) -> str:
         unreadable = SimpleNamespace(problems=result.all_problems)

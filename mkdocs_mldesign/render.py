@@ -19,11 +19,13 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
-from .design import Design
+from .design import Dated, Design
 from .frontmatter import brackets_in, plain_text
 from .schema import Section, Template
 from .settings import Settings, StatusSpec
 from .views import (
+    ApprovalView,
+    DateView,
     DesignView,
     FieldView,
     GroupView,
@@ -400,8 +402,8 @@ class Renderer:
             owners=tuple(design.owners),
             reviewers=tuple(_strings(data.get("reviewers"))),
             version=_scalar(data.get("version")),
-            created=_scalar(data.get("created"))[:10],
-            updated=_scalar(data.get("updated"))[:10],
+            created=design.created.date if design.created else "",
+            updated=design.updated.date if design.updated else "",
             tags=tuple(design.tags),
             completeness=design.score.percent,
             groups=groups,
@@ -415,7 +417,26 @@ class Renderer:
             canvas_url=canvas_url,
             badge_url=badge_url,
             extra=extra,
+            created_at=_date_view(design.created),
+            updated_at=_date_view(design.updated),
+            approvals=_approvals(data),
         )
+
+
+def _date_view(dated: Dated | None) -> DateView | None:
+    return DateView(dated.date, dated.source, dated.commit) if dated is not None else None
+
+
+def _approvals(data: Mapping[str, Any]) -> tuple[ApprovalView, ...]:
+    current = _scalar(data.get("version")).strip()
+    items = data.get("approvals")
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("by"), str):
+            version = _scalar(item.get("version")).strip()
+            shown = _scalar(item.get("date"))[:10]
+            out.append(ApprovalView(item["by"], version, shown, bool(current) and version == current))
+    return tuple(out)
 
 
 def _strings(value: Any) -> list[str]:

@@ -22,7 +22,9 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
         "status": design.status,
         "owners": design.owners,
         "completeness": design.score.percent,
-        "updated": _date(design.data.get("updated")),
+        "created": design.created.date if design.created else "",
+        "updated": design.updated.date if design.updated else "",
+        "dates_from": {k: d.source for k, d in (("created", design.created), ("updated", design.updated)) if d},
         "sections": {s.key: round(float(s.score), 4) for s in design.score.sections},
         "states": {s.key: s.state for s in design.score.sections},
         "problems": [p.to_dict() for p in design.problems],
@@ -41,18 +43,15 @@ def unreadable_dict(result: PageResult, **extra: Any) -> dict[str, Any]:
         "status": "",
         "owners": [],
         "completeness": None,
+        "created": "",
         "updated": "",
+        "dates_from": {},
         "sections": {},
         "states": {},
         "problems": [p.to_dict() for p in result.all_problems],
     }
     out.update(extra)
     return out
-
-
-def _date(value: Any) -> str:
-    """A date as the design's header shows it: `YYYY-MM-DD`, or "" when not written."""
-    return "" if value is None or isinstance(value, dict | list) else str(value)[:10]
 
 
 def to_json(report: Report) -> str:

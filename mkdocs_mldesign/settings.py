@@ -83,6 +83,7 @@ class Settings:
     statuses: tuple[StatusSpec, ...] = DEFAULT_STATUSES
     lint: Mapping[str, Level] = field(default_factory=dict)  # rule id -> level, overriding defaults
     stale_after_days: int = 365
+    require_approvals: bool = False  # every design whose status demands completeness must record its approval
 
     @property
     def status_names(self) -> tuple[str, ...]:

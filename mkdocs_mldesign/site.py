@@ -11,15 +11,18 @@ these and nothing else, so they cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from .design import Checker, Design, DocsPrefix, FileReader, PageResult, read_inside
+from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, read_inside
 from .frontmatter import NotRegular, read_page
+from .history import Span
 from .lint import lint_design, lint_site, parse_lint_settings
 from .problems import Problem
 from .schema import (
@@ -73,6 +76,11 @@ class Report:
         }
 
 
+#: What the site knows from git of a page's files: their first and last commit, by the
+#: docs-relative paths of the page and of its design file.
+GitDates = Callable[[str, str | None], Span | None]
+
+
 def mean_percent(values: Iterable[Fraction]) -> int:
     items = list(values)
     return math.floor(sum(items, Fraction(0)) / len(items) * 100) if items else 0
@@ -91,6 +99,12 @@ class Site:
         template = site_template(settings)
         return cls(settings, template, Checker(template, key=settings.key))
 
+    def fingerprint(self) -> str:
+        """A digest of everything a verdict depends on besides the page: the settings and
+        the template (what a cache of verdicts must be keyed by)."""
+        text = json.dumps([repr(self.settings), self.template.schema], sort_keys=True)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
     def check_page(
         self,
         data: bytes,
@@ -100,13 +114,22 @@ class Site:
         read_file: FileReader | None = None,
         docs_prefix: DocsPrefix = "",
         today: date | None = None,
+        git: GitDates | None = None,
     ) -> tuple[str, PageResult]:
-        """Check one page's bytes and lint its design: the page's text and the result."""
+        """Check one page's bytes and lint its design: the page's text and the result.
+
+        A design that writes no `created` or `updated` date gets it from `git` (the
+        first and last commit of its page and design file), when given."""
         text, result = self.checker.check_bytes(
             data, src_uri=src_uri, file=file, read_file=read_file, docs_prefix=docs_prefix
         )
         result.src_uri, result.file = result.src_uri or src_uri, result.file or file or src_uri
         if result.design is not None:
+            if git is not None and (result.design.created is None or result.design.updated is None):
+                span = git(src_uri, result.design_file)
+                if span is not None:
+                    result.design.created = result.design.created or Dated(span.first.date, "git", span.first.sha)
+                    result.design.updated = result.design.updated or Dated(span.last.date, "git", span.last.sha)
             result.design.problems.extend(
                 lint_design(result.design, self.template, self.settings, today or date.today())
             )
@@ -122,6 +145,7 @@ class Site:
         docs_dir: str | os.PathLike[str],
         docs_prefix: DocsPrefix = "",
         today: date | None = None,
+        git: GitDates | None = None,
     ) -> PageResult:
         """Check the page at `path` of the docs folder `docs_dir`, read as the plugin reads
         it (bounded; a design file only from inside the folder). A path that is not a
@@ -138,8 +162,20 @@ class Site:
             read_file=lambda rel: read_inside(docs_dir, rel),
             docs_prefix=docs_prefix,
             today=today,
+            git=git,
         )
         return result
+
+    def verdict(self, data: bytes, src_uri: str, read_file: FileReader) -> tuple[str, int | None, str, str]:
+        """A page's design as an older version of it stood: its status, completeness,
+        version and state (`design`, `unreadable`, or `none` when the page held none)."""
+        _, result = self.checker.check_bytes(data, src_uri=src_uri, read_file=read_file)
+        design = result.design
+        if design is None:
+            return "", None, "", "unreadable" if result.unreadable else "none"
+        version = design.data.get("version")
+        shown = "" if version is None or isinstance(version, dict | list) else str(version)
+        return design.status, design.score.percent, shown, "design"
 
     def check_site(self, results: Iterable[PageResult], *, context: Sequence[PageResult] = ()) -> Report:
         """The site's verdict over the checked pages.

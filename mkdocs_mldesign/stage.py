@@ -33,9 +33,10 @@ import yaml
 
 from . import __version__, frontmatter
 from .design import PageResult
+from .history import HISTORY_CACHE, GitLog, Timeline, cache_file
 from .options import nav_mentions
 from .publish import CSS, JS, OWN_FOLDERS, TEMPLATES_DIR, PageOutput, Publisher, RenderError, page_url, template_env
-from .site import Report, Site, SiteError
+from .site import GitDates, Report, Site, SiteError
 from .siteconfig import ConfigError, SiteConfig
 from .siteconfig import load as load_config
 from .sources import RemoteDesign, load_sources
@@ -62,6 +63,7 @@ class Staged:
     config_file: Path  # the config to give `zensical build -f`
     stage: Path
     written: bool = True
+    git_reason: str = ""  # why the designs got no dates or history from git, if they got none
 
 
 def stage(
@@ -88,7 +90,11 @@ def stage(
     pages = [f for f in files if f.endswith(".md")]
     folder = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
     prefix = "" if folder == "." else folder + "/"
-    results = [_check(site, config, src, prefix, today or date.today()) for src in pages]
+    options = config.options
+    git = GitLog.read(config.docs_dir) if options.git_dates or options.history else None
+    dates = git.span if git is not None and options.git_dates and not git.reason else None
+    said = git.reason if git is not None and not git.outside else ""  # as `mldesign check` says it
+    results = [_check(site, config, src, prefix, today or date.today(), dates) for src in pages]
     report = site.check_site(results)
     remote: list[RemoteDesign] = []
     if config.options.sources:
@@ -97,7 +103,7 @@ def stage(
         remote = [d for source in found for d in source.designs]
     if accept is not None and not accept(report, config):
         written.unlink(missing_ok=True)
-        return Staged(report, config, written, target, written=False)
+        return Staged(report, config, written, target, written=False, git_reason=said)
     outputs = config.options.outputs
     by_src = {r.src_uri: r for r in results}
     if outputs.overview and by_src.get(outputs.overview, PageResult()).is_design:
@@ -110,6 +116,10 @@ def stage(
             f"`export: {outputs.export}` would replace {outputs.export} in the built site; "
             "choose another path, such as designs.json"
         )
+    timeline = None
+    if git is not None and options.history and not git.reason:
+        where = cache_file(root / HISTORY_CACHE, site.fingerprint())
+        timeline = Timeline(git, site.verdict, cache_file=where)
     urls = {src: page_url(src, config.use_directory_urls) for src in pages}
     if outputs.overview:
         urls.setdefault(outputs.overview, page_url(outputs.overview, config.use_directory_urls))
@@ -123,6 +133,7 @@ def stage(
         site_url=config.site_url,
         source_links=True,
         remote=remote,
+        history=(lambda src: timeline.versions(src, by_src[src].design_file)) if timeline is not None else None,
     )
     building = target.with_name(target.name + ".new")
     _remove_ours(building)
@@ -160,6 +171,9 @@ def stage(
             shown.add(path)
     except RenderError as exc:
         raise StageError(str(exc)) from None
+    finally:
+        if timeline is not None:
+            timeline.close()
     assets = resources.files(__package__) / "templates"
     for asset in (CSS, JS):
         _write(docs / asset, (assets / asset).read_text(encoding="utf-8"))
@@ -177,7 +191,7 @@ def stage(
     _remove_ours(target)
     building.rename(target)
     _write_config(written, config, target, site_dir)
-    return Staged(report, config, written, target)
+    return Staged(report, config, written, target, git_reason=said)
 
 
 def _env(config: SiteConfig) -> jinja2.Environment:
@@ -215,7 +229,7 @@ def docs_files(config: SiteConfig) -> Iterator[str]:
             yield src
 
 
-def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date) -> PageResult:
+def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date, git: GitDates | None) -> PageResult:
     """Check the page `src` of the docs folder, named `prefix` + `src` in messages."""
     path = config.docs_dir / src
     shown = prefix + src
@@ -227,6 +241,7 @@ def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date) -
             docs_dir=config.docs_dir,
             docs_prefix=prefix,
             today=today,
+            git=git,
         )
     except OSError as exc:
         raise StageError(f"cannot read {shown}: {exc.strerror or exc}") from None

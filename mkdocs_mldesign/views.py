@@ -87,6 +87,36 @@ class StatusView:
     order: int
 
 
+@dataclass(frozen=True, slots=True)
+class DateView:
+    """A date a view shows, and where it came from: `written` in the design, or `git`
+    (the commit whose date it is)."""
+
+    date: str  # YYYY-MM-DD
+    source: str  # "written" or "git"
+    commit: str = ""  # the full commit id of a date from git
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalView:
+    by: str
+    version: str
+    date: str
+    current: bool  # of the design's current version
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """One step of a design's history: a commit at which its status changed."""
+
+    date: str  # YYYY-MM-DD, the commit's author date
+    commit: str  # the full commit id
+    subject: str
+    status: StatusView | None  # None: the design could not be read at that commit
+    completeness: int | None
+    version: str
+
+
 @dataclass(slots=True)
 class DesignView:
     id: str
@@ -112,6 +142,11 @@ class DesignView:
     badge_url: str = ""  # the SVG badge, relative to the page being rendered
     extra: dict[str, str] = field(default_factory=dict)  # organisation metadata fields, title -> text
     site: str = ""  # the site that publishes the design, when the overview lists other sites' designs
+    created_at: DateView | None = None  # `created`, with where it came from
+    updated_at: DateView | None = None
+    approvals: tuple[ApprovalView, ...] = ()
+    history: tuple[ChangeView, ...] = ()  # oldest first; empty when the site shows none
+    history_more: int = 0  # earlier changes left out of `history`
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,6 +136,38 @@ CASES = [
         ("last created on 2024-01-02",),
     ),
     Case(
+        "approved-version-old",
+        "approved-version",
+        good(reviewers=["Safety lead"], approvals=[{"by": "Safety lead", "version": "0.9", "date": "2026-10-01"}]),
+        "design.approvals",
+        "approvals:",
+        ("`approved`", "version 0.9, not of its current version 1.0", 'version: "1.0"'),
+    ),
+    Case(
+        "approved-version-not-a-reviewer",
+        "approved-version",
+        good(reviewers=["Safety lead"], approvals=[{"by": "Someone else", "version": "1.0"}]),
+        "design.approvals",
+        "approvals:",
+        ("approved by Someone else, who is not among its reviewers",),
+    ),
+    Case(
+        "approved-version-no-version",
+        "approved-version",
+        good(version=None, reviewers=["Safety lead"], approvals=[{"by": "Safety lead", "version": "1.0"}]),
+        "design.status",
+        "status: approved",
+        ("need a `version`",),
+    ),
+    Case(
+        "approved-version-no-reviewers",
+        "approved-version",
+        good(approvals=[{"by": "Safety lead", "version": "1.0"}]),
+        "design.status",
+        "status: approved",
+        ("names no `reviewers`",),
+    ),
+    Case(
         "lint-ignore-unknown",
         "lint-ignore-unknown",
         good(lint_ignore=["stael"]),
@@ -169,6 +201,23 @@ def test_every_design_rule_has_cases() -> None:
 
 def test_the_good_design_is_clean(checker: Checker, settings: Settings) -> None:
     assert _run(checker, good(), settings) == []
+
+
+def test_an_approval_of_the_current_version_by_a_reviewer_passes(checker: Checker, settings: Settings) -> None:
+    approvals = [{"by": "Someone else", "version": "0.9"}, {"by": "Safety lead", "version": 1.0}]
+    both = good(reviewers=["Safety lead"], approvals=approvals)
+    assert _run(checker, both, settings) == []  # 1.0 written as a number counts too
+
+
+def test_approvals_are_only_required_where_asked(checker: Checker, settings: Settings) -> None:
+    # A design that records none, on a site that does not ask, builds as before.
+    assert _run(checker, good(), settings) == []
+    asked = replace(settings, require_approvals=True)
+    found = [p for p in _run(checker, good(reviewers=["Safety lead"]), asked) if p.rule == "approved-version"]
+    assert [(p.field, p.severity) for p in found] == [("design.status", "error")]
+    assert "no approval of version 1.0 is recorded, and the site requires one" in found[0].message
+    # Only designs whose status demands completeness need one.
+    assert [p for p in _run(checker, good(status="review"), asked) if p.rule == "approved-version"] == []
 
 
 def test_an_approved_design_without_dates_is_not_called_stale(checker: Checker, settings: Settings) -> None:

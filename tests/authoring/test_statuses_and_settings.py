@@ -33,7 +33,11 @@ def test_a_bare_off_from_yaml_becomes_off() -> None:
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [
-        ({"stael": "off"}, "lint names an unknown rule `stael` (did you mean `stale`?); known rules: complete-status"),
+        (
+            {"stael": "off"},
+            "lint names an unknown rule `stael` (did you mean `stale`?); "
+            "known rules: approved-version, complete-status",
+        ),
         ({"schema-required": "off"}, "lint names an unknown rule `schema-required`"),
         ({"stale": "loud"}, "lint.stale must be error, warning or off, not `loud`"),
         ({"stale": True}, "lint.stale must be error, warning or off, not `True`"),
