@@ -1,8 +1,8 @@
 """Benchmarks, measured side by side in one run; prints medians, spreads and ratios.
 
     python bench/run.py [--build-sizes 100,1000,5000] [--full-nav 1000] [--check-sizes 100,1000,5000]
-                        [--serve 1000] [--runs 5] [--large-runs 3] [--write-docs docs/benchmarks.md]
-                        [--json FILE]
+                        [--serve 1000] [--git 1000] [--runs 5] [--large-runs 3]
+                        [--write-docs docs/benchmarks.md] [--json FILE]
 
 build   A Material build of N design pages (bench/generate.py: rich designs, every text
         distinct per page, a short nav, every output on) three ways: with the plugin, as
@@ -13,6 +13,10 @@ serve   `mkdocs serve`'s rebuild after one edit, plugin vs hand-written, beside 
         build's ratio.
 check   `mldesign check` over N designs, without its cache (cold) and with it (a second
         run, nothing changed), vs `check-jsonschema` on the same design data.
+git     The plugin build of N designs in a git repository where every design has 10 commits
+        (its status moving from draft to where it is now) and writes no dates, four ways:
+        `git_dates` and `history` off, dates from git only, and both on with the history's
+        cache removed before each build (cold) or kept from the last one (warm).
 
 Each build runs in a fresh child process, which reports its wall time and peak memory
 (the build alone, not Python's start); the variants are interleaved, so a slow moment of
@@ -27,6 +31,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -92,8 +97,8 @@ def _child(code: str, *args: str) -> list[float]:
     return [float(x) for x in out.stdout.split()]
 
 
-def build_once(site: Path) -> tuple[float, float]:
-    wall, rss = _child(BUILD, str(site / "mkdocs.yml"))
+def build_once(site: Path, config: str = "mkdocs.yml") -> tuple[float, float]:
+    wall, rss = _child(BUILD, str(site / config))
     return wall, rss / 1024  # seconds, MiB
 
 
@@ -105,17 +110,26 @@ def ratios(a: list[float], b: list[float]) -> dict[str, float]:
     return spread([x / y for x, y in zip(a, b, strict=True)])
 
 
-def bench_build(tmp: Path, n: int, runs: int, *, full_nav: bool = False) -> dict[str, Any]:
-    sites = {v: generate.write_site(tmp / v, n, v, full_nav=full_nav) for v in VARIANTS}
-    walls: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    mems: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    for v in VARIANTS:  # the file cache and bytecode warmed once, unmeasured
-        build_once(sites[v])
+def interleaved(
+    variants: tuple[str, ...], runs: int, build: Any
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each variant's wall times and peak memory over `runs` rounds, one build of each
+    variant per round, so that a slow moment of the machine falls on all of them."""
+    walls: dict[str, list[float]] = {v: [] for v in variants}
+    mems: dict[str, list[float]] = {v: [] for v in variants}
     for _ in range(runs):
-        for v in VARIANTS:
-            wall, mem = build_once(sites[v])
+        for v in variants:
+            wall, mem = build(v)
             walls[v].append(wall)
             mems[v].append(mem)
+    return walls, mems
+
+
+def bench_build(tmp: Path, n: int, runs: int, *, full_nav: bool = False) -> dict[str, Any]:
+    sites = {v: generate.write_site(tmp / v, n, v, full_nav=full_nav) for v in VARIANTS}
+    for v in VARIANTS:  # the file cache and bytecode warmed once, unmeasured
+        build_once(sites[v])
+    walls, mems = interleaved(VARIANTS, runs, lambda v: build_once(sites[v]))
     own = [(p - d) / n * 1000 for p, d in zip(walls["plugin"], walls["disabled"], strict=True)]
     out: dict[str, Any] = {
         "designs": n,
@@ -146,6 +160,188 @@ def bench_serve(tmp: Path, n: int, runs: int, edits: int = 3) -> dict[str, Any]:
         "rebuilds": len(walls["plugin"]),
         "wall_s": {v: spread(w) for v, w in walls.items()},
         "plugin_vs_handwritten_wall": ratios(walls["plugin"], walls["handwritten"]),
+    }
+
+
+GIT_VARIANTS = ("off", "dates", "cold", "warm")
+GIT_COMMITS = 10  # per design
+#: Each variant's config file (in the repository's root) and its (git_dates, history).
+GIT_CONFIGS = {
+    "off": ("mkdocs-off.yml", False, False),
+    "dates": ("mkdocs-dates.yml", True, False),
+    "cold": ("mkdocs.yml", True, True),
+    "warm": ("mkdocs.yml", True, True),
+}
+_AUTHOR = "Bench <bench@example.com>"
+_EPOCH = 1767225600  # 2026-01-01T00:00:00Z, the first commit; a round of commits a week
+_WEEK = 7 * 86400
+_STATUSES = ("draft", "review", "approved")
+_HISTORY_CACHE = Path(".mldesign") / "cache" / "history"  # beside mkdocs.yml (mkdocs_mldesign.history)
+_GITIGNORE = "# The plugin's caches, the built site and the bench's other configs\n.mldesign/\n/site/\n/mkdocs-*.yml\n"
+_WORDS = frozenset(generate.WORDS)
+
+
+def _git_env() -> dict[str, str]:
+    return {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LC_ALL": "C"}
+
+
+def _git(site: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=site, env=_git_env(), capture_output=True, check=True, text=True).stdout
+
+
+def _undated(page: str) -> str:
+    """The page without its written `created` and `updated` dates, so git gives them."""
+    return re.sub(r"^  (?:created|updated): .*\n", "", page, flags=re.MULTILINE)
+
+
+def _status_at(final: str, r: int) -> str:
+    """The status in round `r`: from draft through review to `final`, which the last round has."""
+    steps = _STATUSES[: _STATUSES.index(final) + 1] if final in _STATUSES else (final,)
+    return steps[min(r * len(steps) // (GIT_COMMITS - 1), len(steps) - 1)]
+
+
+def _revised(page: str, i: int, r: int) -> tuple[str, str]:
+    """The page as round `r` (not the last) left it: one word of one sentence of its design
+    changed (a different sentence each round) and the status of that round; and the
+    commit's subject."""
+    head, sep, rest = page.partition("\n---\n")
+    lines = head.split("\n")
+    final = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("  status:"))
+    status = _status_at(final, r)
+    section, sentences = "", []
+    for at, line in enumerate(lines):
+        key = re.match(r"  (\w+):", line)
+        if key:
+            section = key[1]
+        words = line.split()
+        if section and len(words) >= 6 and any(w in _WORDS for w in words):
+            sentences.append((at, section))
+    if len(sentences) < GIT_COMMITS - 1:
+        raise RuntimeError(f"design {i} has too few sentences to change one a round")
+    stride = len(sentences) // (GIT_COMMITS - 1)  # a different sentence each round, spread over the sections
+    at, section = sentences[(i + r * stride) % len(sentences)]
+    words = lines[at].split(" ")
+    k = next(k for k, w in enumerate(words) if w in _WORDS)
+    shift = i + r
+    while True:  # a real word, not the same one
+        shift += 1
+        word = generate.WORDS[(generate.WORDS.index(words[k]) + shift) % len(generate.WORDS)]
+        if word != words[k]:
+            break
+    words[k] = word
+    lines[at] = " ".join(words)
+    lines = [f"  status: {status}" if line.startswith("  status:") else line for line in lines]
+    did = (
+        "first draft" if r == 0 else "move to " + status if status != _status_at(final, r - 1) else f"revise {section}"
+    )
+    return "\n".join(lines) + sep + rest, did
+
+
+def write_git_site(root: Path, n: int) -> Path:
+    """The plugin site of `n` designs (generate.write_site), none with a written date, as a
+    git repository: a first commit with the site, then GIT_COMMITS rounds of one commit
+    per design, the last leaving each page as the generator wrote it (less its dates).
+    One `git fast-import` writes them all; the work tree is HEAD's."""
+    site = generate.write_site(root, n, "plugin")
+    folder = site / "docs" / "designs"
+    pages = sorted(folder.glob("design-*.md"))
+    for page in pages:
+        page.write_text(_undated(page.read_text(encoding="utf-8")), encoding="utf-8")
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    for name, dates, history in GIT_CONFIGS.values():
+        config["plugins"] = ["search", {"mldesign": {"git_dates": dates, "history": history}}]
+        (site / name).write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (site / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+    _git(site, "init", "-q", "-b", "main")
+    importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=site, env=_git_env(), stdin=subprocess.PIPE)
+    assert importer.stdin is not None
+    write = importer.stdin.write
+
+    def data(text: str) -> None:
+        raw = text.encode("utf-8")
+        write(b"data %d\n%s\n" % (len(raw), raw))
+
+    def commit(when: int, subject: str, files: dict[str, str]) -> None:
+        write(f"commit refs/heads/main\nauthor {_AUTHOR} {when} +0000\ncommitter {_AUTHOR} {when} +0000\n".encode())
+        data(subject)
+        for path, text in files.items():
+            write(f"M 100644 inline {path}\n".encode())
+            data(text)
+
+    first = (".gitignore", "mkdocs.yml", "docs/index.md")
+    commit(_EPOCH, "Start the design portal", {p: (site / p).read_text(encoding="utf-8") for p in first})
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    step = _WEEK // (len(pages) + 1)
+    for r in range(GIT_COMMITS):
+        for i, (page, text) in enumerate(zip(pages, texts, strict=True)):
+            subject = "revise" if r == GIT_COMMITS - 1 else ""
+            if r < GIT_COMMITS - 1:
+                text, subject = _revised(text, i, r)
+            commit(_EPOCH + r * _WEEK + (i + 1) * step, f"{page.stem}: {subject}", {f"docs/designs/{page.name}": text})
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise RuntimeError(f"git fast-import failed in {site}")
+    _git(site, "reset", "-q", "--hard")
+    if _git(site, "status", "--porcelain"):
+        raise RuntimeError(f"the work tree of {site} is not its HEAD")
+    return site
+
+
+def _shown(site_dir: Path) -> dict[str, int]:
+    """What the built design pages show: how many a git date, how many a timeline, and its steps."""
+    pages = [p.read_text(encoding="utf-8") for p in sorted(site_dir.glob("designs/design-*/index.html"))]
+    return {
+        "pages": len(pages),
+        "git_dates": sum('class="mldesign-meta__source"' in p for p in pages),
+        "timelines": sum('class="mldesign-history"' in p for p in pages),
+        "steps": sum(p.count('class="mldesign-history__step"') for p in pages),
+        "unreadable": sum(p.count('class="mldesign-history__unreadable"') for p in pages),
+    }
+
+
+def _verdicts(cache: Path) -> int:
+    """The versions whose verdicts the history's cache holds."""
+    return sum(len(json.loads(f.read_text(encoding="utf-8"))) for f in cache.glob("history-*.json"))
+
+
+def bench_git(tmp: Path, n: int, runs: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    site = write_git_site(tmp, n)
+    setup = time.perf_counter() - start
+    cache = site / _HISTORY_CACHE
+    shown: dict[str, dict[str, int]] = {}
+    verdicts: dict[str, int] = {}
+
+    def build(v: str) -> tuple[float, float]:
+        if v == "cold":
+            shutil.rmtree(cache, ignore_errors=True)
+        before = _verdicts(cache)
+        out = build_once(site, GIT_CONFIGS[v][0])
+        verdicts[v] = _verdicts(cache) - before  # the versions this build judged (and kept)
+        return out
+
+    for v in GIT_VARIANTS:  # the file cache and bytecode warmed once, unmeasured; warm's cache filled
+        build(v)
+        shown[v] = _shown(site / "site")
+    wanted = {"off": (0, 0), "dates": (n, 0), "cold": (n, n), "warm": (n, n)}
+    for v, (dates, timelines) in wanted.items():
+        s = shown[v]
+        if (s["pages"], s["git_dates"], s["timelines"], s["unreadable"]) != (n, dates, timelines, 0):
+            raise RuntimeError(f"git {n}, {v}: the pages do not show what is measured: {s}")
+    walls, mems = interleaved(GIT_VARIANTS, runs, build)
+    shutil.rmtree(site / "site", ignore_errors=True)
+    return {
+        "designs": n,
+        "commits": n * GIT_COMMITS + 1,
+        "runs": runs,
+        "setup_s": setup,
+        "wall_s": {v: spread(walls[v]) for v in GIT_VARIANTS},
+        "peak_mib": {v: spread(mems[v]) for v in GIT_VARIANTS},
+        "dates_vs_off_wall": ratios(walls["dates"], walls["off"]),
+        "cold_vs_off_wall": ratios(walls["cold"], walls["off"]),
+        "warm_vs_off_wall": ratios(walls["warm"], walls["off"]),
+        "shown": shown,
+        "verdicts": {"cold": verdicts["cold"], "warm": verdicts["warm"]},  # judged in the last run
     }
 
 
@@ -221,6 +417,10 @@ def _s(r: dict[str, float], unit: str = "s", digits: int = 2) -> str:
     return f"{r['median']:.{digits}f} {unit}"
 
 
+def _sr(r: dict[str, float], unit: str = "s", digits: int = 2) -> str:
+    return f"{r['median']:.{digits}f} {unit} ({r['low']:.{digits}f}–{r['high']:.{digits}f})"
+
+
 def _build_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| designs | runs | plugin | hand-written | `enabled: false` | plugin / hand-written, wall "
@@ -276,6 +476,23 @@ def _markdown(results: dict[str, Any]) -> str:
                 f"| {_x(s['plugin_vs_handwritten_wall'])} |"
             )
         lines.append("")
+    if results["git"]:
+        lines += [
+            f"**Dates and history from git** (a git repository where every design has {GIT_COMMITS} commits "
+            "and writes no date; the history's cache removed before each build, cold, or kept from the last, warm):",
+            "",
+            "| designs | commits | runs | `git_dates`, `history` off | dates from git | history, cold "
+            "| history, warm | dates / off | cold / off | warm / off |",
+            "|---:" * 10 + "|",
+        ]
+        for g in results["git"]:
+            w = g["wall_s"]
+            lines.append(
+                f"| {g['designs']} | {g['commits']} | {g['runs']} | {_sr(w['off'])} | {_sr(w['dates'])} "
+                f"| {_sr(w['cold'])} | {_sr(w['warm'])} | {_x(g['dates_vs_off_wall'], 2)} "
+                f"| {_x(g['cold_vs_off_wall'], 2)} | {_x(g['warm_vs_off_wall'], 2)} |"
+            )
+        lines.append("")
     if results["check"]:
         lines += [
             "**`mldesign check` vs `check-jsonschema`** (the same designs; ours also scores and lints them):",
@@ -312,6 +529,19 @@ def _say(kind: str, r: dict[str, Any]) -> None:
             f"hand-written {r['wall_s']['handwritten']['median']:.2f}s -> {_x(r['plugin_vs_handwritten_wall'])}",
             flush=True,
         )
+    elif kind == "git":
+        w, shown, judged = r["wall_s"], r["shown"]["warm"], r["verdicts"]
+        print(
+            f"git {r['designs']} designs, {r['commits']} commits, {r['runs']} runs: off {w['off']['median']:.2f}s, "
+            f"dates {w['dates']['median']:.2f}s, history cold {w['cold']['median']:.2f}s, "
+            f"warm {w['warm']['median']:.2f}s\n"
+            f"  dates/off {_x(r['dates_vs_off_wall'], 2)}, cold/off {_x(r['cold_vs_off_wall'], 2)}, "
+            f"warm/off {_x(r['warm_vs_off_wall'], 2)}\n"
+            f"  {shown['git_dates']} of {shown['pages']} pages show dates from git, {shown['timelines']} a timeline "
+            f"({shown['steps']} steps); versions judged: cold {judged['cold']}, warm {judged['warm']}; "
+            f"repository written in {r['setup_s']:.1f}s",
+            flush=True,
+        )
     else:
         print(
             f"check {r['designs']} designs: cold {r['cold_s']['median']:.3f}s, second run "
@@ -326,6 +556,9 @@ def main() -> None:
     parser.add_argument("--build-sizes", type=_sizes, default=[100, 1000], help="design counts to build (short nav)")
     parser.add_argument("--full-nav", type=_sizes, default=[], help="design counts to build with every page in the nav")
     parser.add_argument("--serve", type=_sizes, default=[], help="design counts to rebuild as `mkdocs serve` does")
+    parser.add_argument(
+        "--git", type=_sizes, default=[], metavar="N", help="design counts to build from git history, dates and history"
+    )
     parser.add_argument("--check-sizes", type=_sizes, default=[1000], help="design counts to check")
     parser.add_argument("--runs", type=int, default=5, help="runs of each variant")
     parser.add_argument(
@@ -341,6 +574,7 @@ def main() -> None:
         "build": [],
         "full": [],
         "serve": [],
+        "git": [],
     }
     print(results["machine"], flush=True)
 
@@ -361,6 +595,9 @@ def main() -> None:
         for n in args.serve:
             results["serve"].append(bench_serve(root / f"serve-{n}", n, args.large_runs))
             _say("serve", results["serve"][-1])
+        for n in args.git:
+            results["git"].append(bench_git(root / f"git-{n}", n, runs(n)))
+            _say("git", results["git"][-1])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.write_docs:
