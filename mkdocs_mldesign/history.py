@@ -167,7 +167,7 @@ class GitLog:
             i += 1
             if token.startswith(b"\x1e"):
                 sha, time, stamp, subject = [*token[1:].decode("utf-8", "replace").split("\x1f", 3), "", "", ""][:4]
-                self.commits.append(Commit(sha, int(time or 0), stamp[:10], subject))
+                self.commits.append(Commit(sha, int(time) if time.isdigit() else 0, stamp[:10], subject))
                 continue
             if not token.startswith(b":") or not self.commits:
                 continue
@@ -187,8 +187,10 @@ class GitLog:
             today = alias[path]
             if today is not None:
                 self.touches.setdefault(today, []).append(Touch(index, path, "" if status == "D" else blob))
-            if status == "R":
-                alias.setdefault(names[0], today)  # older changes of the old name are this file's
+            if status == "R" and alias.get(names[0]) is None:
+                # Older changes of the old name are this file's (a file made later under that
+                # name closed it, below, when its `A` was read).
+                alias[names[0]] = today
             if status in ("A", "C", "R"):
                 alias[path] = None  # before it was added, this name was another file's
 
@@ -319,6 +321,8 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
 #: Where a site keeps its history's verdicts, beside its mkdocs.yml.
 HISTORY_CACHE = Path(".mldesign") / "cache" / "history"
 _IGNORE = "# Written by mldesign: what git's history taught it, kept for the next build.\n*\n"
+#: History files kept in the folder (one per set of settings and template), newest first.
+_KEPT = 4
 #: A design's timeline reads at most its latest this many versions.
 MAX_VERSIONS = 1000
 #: Past this many bytes a page's old version is not read (the check's own limit).
@@ -444,6 +448,9 @@ def _save_cache(path: Path, known: Mapping[str, list[Any]]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(known, handle)
         os.replace(tmp, path)
+        kept = sorted(folder.glob("history-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[_KEPT:]:  # those of settings the site no longer has
+            old.unlink()
     except OSError:
         return
 

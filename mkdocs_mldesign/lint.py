@@ -541,8 +541,15 @@ def _located(design: Design, rule: Rule, level: Severity, finding: Finding) -> P
     return design.problem(finding.path, rule.id, finding.message, finding.hint, severity=level, at_key=finding.at_key)
 
 
-def lint_design(design: Design, template: Template, settings: Settings, today: date) -> list[Problem]:
-    """The problems the single-design rules find in `design`, sorted by place.
+#: The rules whose verdict depends on the design's dates, which may come from git later.
+DATE_RULE_IDS: frozenset[str] = frozenset({"stale"})
+
+
+def lint_design(
+    design: Design, template: Template, settings: Settings, today: date, *, only: frozenset[str] | None = None
+) -> list[Problem]:
+    """The problems the single-design rules (or those of `only`) find in `design`,
+    sorted by place.
 
     `design.problems` is left as it is; the caller adds the result where it wants it.
     """
@@ -551,7 +558,7 @@ def lint_design(design: Design, template: Template, settings: Settings, today: d
     found: list[Problem] = []
     for r in RULES:
         check = _DESIGN_CHECKS.get(r.id)
-        if check is None:
+        if check is None or (only is not None and r.id not in only):
             continue
         level = level_for(r, settings, ignored)
         if level == "off":

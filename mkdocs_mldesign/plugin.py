@@ -39,7 +39,7 @@ from . import lint as lint_rules
 from . import zensical as zensical_route
 from .design import DocsPrefix, PageResult, beside_real_file, read_inside
 from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
-from .history import HISTORY_CACHE, GitLog, Timeline, Version, cache_file
+from .history import HISTORY_CACHE, GitLog, Span, Timeline, Version, cache_file
 from .options import Options, nav_mentions, parse_options
 from .problems import Problem
 from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, place
@@ -51,6 +51,9 @@ from .sources import RemoteDesign, load_sources
 log = get_plugin_logger(__name__)
 
 DESIGN_MARKER = "<!-- mldesign -->"
+#: Problems logged once every page is read: those across designs, and those of dates
+#: (which may come from git).
+_LOGGED_IN_ENV = lint_rules.SITE_RULE_IDS | lint_rules.DATE_RULE_IDS
 OVERVIEW_MARKER = "<!-- mldesign-overview -->"
 _SLOT = "<!--mldesign:slot-->"
 
@@ -172,7 +175,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose file changed
         self._reading: Callable[[], GitLog] | None = None  # the git log being read for this build
         self._log: GitLog | None = None  # this build's git history, once read
-        self._head = ""  # the commit the entries' git dates were read at
         self._known: dict[str, list[Any]] | None = None  # the timeline's verdicts, kept under `serve`
         self._timeline: Timeline | None = None
         self._docs_dir = ""  # of the site the entries are of
@@ -213,7 +215,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             # Another site built in the same process (MkDocs keeps this instance): nothing
             # kept from the last one is this site's.
             self._entries.clear()
-            self._docs_dir, self._head, self._known = config.docs_dir, "", None
+            self._docs_dir, self._known = config.docs_dir, None
         fingerprint = _digest(json.dumps([repr(self.settings), self.template.schema], sort_keys=True))
         if fingerprint != self._fingerprint:
             self._known = None  # the timeline's verdicts were the old template's
@@ -245,23 +247,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._pages.clear()
         self._blocks.clear()
         self._overview_page = None
-        git = self._git_log()
-        head = git.head if git is not None and self.git_dates else ""
-        if head != self._head:
-            # New commits under `serve`: the dates from git of a design may have moved.
-            self._head = head
-            for src_uri, entry in list(self._entries.items()):
-                design = entry.result.design
-                if design is not None and (
-                    design.created is None
-                    or design.created.source == "git"
-                    or design.updated is None
-                    or design.updated.source == "git"
-                ):
-                    try:
-                        _, entry.result = self._check(src_uri, _read(entry.file), entry, config)
-                    except OSError:
-                        del self._entries[src_uri]
         if self._dirty and self._entries:
             self._rebuild_changed_verdicts(files, config)
         if self.export_path:
@@ -345,7 +330,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 "design. Point `overview` at another page, or move the design"
             )
         for problem in entry.result.all_problems:
-            if problem.rule not in lint_rules.SITE_RULE_IDS:  # those are logged in on_env, once
+            if problem.rule not in _LOGGED_IN_ENV:
                 _warn(problem)
         if entry.result.body is not None and _whole(file, data):
             # The front matter was read above, strictly; spare MkDocs a second parse and
@@ -364,10 +349,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         return text, entry
 
     def _check(self, src_uri: str, data: bytes, entry: _Entry, config: MkDocsConfig) -> tuple[str, PageResult]:
-        """Check one page with the core, and lint the design it holds: its text and the result."""
-        git = self._git_log() if self.git_dates else None
-        real = entry.file.abs_src_path
-        moved = real is not None and not _inside(real, config.docs_dir)  # its history is not this folder's
+        """Check one page with the core, and lint the design it holds: its text and the
+        result. Its dates from git come later (`_add_git_dates`), once git has told them."""
         return self.site.check_page(
             data,
             src_uri=src_uri,
@@ -375,8 +358,25 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             read_file=lambda rel: read_inside(config.docs_dir, rel),
             docs_prefix=_docs_prefix(config, entry.file),
             today=date.today(),
-            git=git.span if git is not None and not git.reason and not moved else None,
         )
+
+    def _add_git_dates(self, config: MkDocsConfig, present: set[str]) -> None:
+        """Every design's dates from git, now that every page is read (git read its history
+        meanwhile), and the stale rule over them. A page another plugin moved has its
+        history elsewhere: it keeps the dates it writes, as does every page when git has
+        none to give."""
+        git = self._git_log() if self.git_dates else None
+        usable = git is not None and not git.reason
+
+        def none(src_uri: str, design_file: str | None) -> Span | None:
+            return None
+
+        for src_uri, entry in self._entries.items():
+            if src_uri not in present or entry.result.design is None:
+                continue
+            real = entry.file.abs_src_path
+            moved = real is not None and not _inside(real, config.docs_dir)
+            self.site.add_git_dates(entry.result, git.span if usable and git is not None and not moved else none)
 
     def _git_log(self) -> GitLog | None:
         """This build's git history, waited for on first use; None when the site reads none."""
@@ -415,9 +415,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     @event_priority(-50)
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         present = {f.src_uri for f in files.documentation_pages()}
+        self._add_git_dates(config, present)
         report = self.site.check_site(e.result for uri, e in self._entries.items() if uri in present)
         for problem in report.all_problems():
-            if problem.rule in lint_rules.SITE_RULE_IDS:
+            if problem.rule in _LOGGED_IN_ENV:
                 _warn(problem)
         remote: list[RemoteDesign] = []
         if (self.sources and self.outputs.overview) or (self.sources and self.outputs.export):

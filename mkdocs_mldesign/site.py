@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, read_inside
+from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, read_inside, written_date
 from .frontmatter import NotRegular, read_page
 from .history import Span
-from .lint import lint_design, lint_site, parse_lint_settings
+from .lint import DATE_RULE_IDS, lint_design, lint_site, parse_lint_settings
 from .problems import Problem
 from .schema import (
     SchemaError,
@@ -125,16 +125,39 @@ class Site:
         )
         result.src_uri, result.file = result.src_uri or src_uri, result.file or file or src_uri
         if result.design is not None:
-            if git is not None and (result.design.created is None or result.design.updated is None):
-                span = git(src_uri, result.design_file)
-                if span is not None:
-                    result.design.created = result.design.created or Dated(span.first.date, "git", span.first.sha)
-                    result.design.updated = result.design.updated or Dated(span.last.date, "git", span.last.sha)
             result.design.problems.extend(
                 lint_design(result.design, self.template, self.settings, today or date.today())
             )
             result.design.problems.sort(key=Problem.sort_key)
+            if git is not None:
+                self.add_git_dates(result, git, today)
         return text, result
+
+    def add_git_dates(self, result: PageResult, git: GitDates, today: date | None = None) -> bool:
+        """Give the design of `result` the dates it does not write from `git`, and judge
+        its dates again (the stale rule): whether it took a date from git.
+
+        A builder that reads pages one by one may check them first and date them once
+        every page is read (git's history is read meanwhile); calling this again, with
+        newer history, replaces what an earlier call gave."""
+        design = result.design
+        if design is None:
+            return False
+        written_created, written_updated = (
+            written_date(design.data.get("created")),
+            written_date(design.data.get("updated")),
+        )
+        if written_created is not None and written_updated is not None:
+            return False
+        span = git(result.src_uri, result.design_file)
+        design.created = written_created or (Dated(span.first.date, "git", span.first.sha) if span else None)
+        design.updated = written_updated or (Dated(span.last.date, "git", span.last.sha) if span else None)
+        design.problems[:] = [p for p in design.problems if p.rule not in DATE_RULE_IDS]
+        design.problems.extend(
+            lint_design(design, self.template, self.settings, today or date.today(), only=DATE_RULE_IDS)
+        )
+        design.problems.sort(key=Problem.sort_key)
+        return span is not None
 
     def check_file(
         self,
