@@ -12,7 +12,7 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -140,18 +140,13 @@ def _inside(path: Path, root: Path) -> bool:
     return rel != ".." and not rel.startswith(".." + os.sep)
 
 
-#: The git history of each docs folder checked, by folder.
-GitLogs = Mapping[Path, GitLog]
+#: The git history of each docs folder checked, by folder, as `GitLog.start` gives it.
+GitLogs = Mapping[Path, Callable[[], GitLog]]
 
 
-def _check_file(
-    site: Site, path: Path, root: Path, today: date, real: Path | None = None, logs: GitLogs | None = None
-) -> PageResult:
+def _check_file(site: Site, path: Path, root: Path, today: date, real: Path | None = None) -> PageResult:
     """Check the page at `path` under the docs folder `root`; `real` is the file a copy
-    was made from, by which messages name it. `logs` give the dates from git of a page
-    that writes none (not of a copy: its history is elsewhere)."""
-    log = logs.get(root) if logs and real is None else None
-    git = log.span if log is not None and not log.reason else None
+    was made from, by which messages name it."""
     src_uri = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
     if real is not None:
         shown = shown_path(real)
@@ -161,9 +156,7 @@ def _check_file(
         folder = shown_path(root)
         prefix = "" if folder == "." else folder.rstrip("/") + "/"
     try:
-        return site.check_file(
-            path, src_uri=src_uri, file=shown, docs_dir=root, docs_prefix=prefix, today=today, git=git
-        )
+        return site.check_file(path, src_uri=src_uri, file=shown, docs_dir=root, docs_prefix=prefix, today=today)
     except OSError as exc:
         raise UsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
 
@@ -224,9 +217,17 @@ def check_jobs(
 ) -> tuple[Report, list[tuple[str, str]]]:
     """The report over the pages of `asked` (with `rest` as their context), and the
     (docs folder, path) of each design file the pages named, read or not. The pages are
-    checked by `workers` processes (default: as many as are worth it, see `_workers`)."""
+    checked by `workers` processes (default: as many as are worth it, see `_workers`),
+    while git reads the history of `logs`; a design then gets the dates it does not
+    write from its folder's (not a copy's: its history is elsewhere)."""
     jobs = [*asked, *rest]
-    results = _check_all(site, jobs, today, _workers(len(jobs)) if workers is None else workers, logs)
+    results = _check_all(site, jobs, today, _workers(len(jobs)) if workers is None else workers)
+    for (_, root, real), result in zip(jobs, results, strict=True):
+        read = (logs or {}).get(root)
+        if read is not None and real is None and result.design is not None:
+            log = read()
+            if not log.reason:
+                site.add_git_dates(result, log.span, today)
     named = [(str(root), r.design_file) for (_, root, _), r in zip(jobs, results, strict=True) if r.design_file]
     return site.check_site(results[: len(asked)], context=results[len(asked) :]), named
 
@@ -241,17 +242,15 @@ def _workers(pages: int) -> int:
     return max(1, min(_cores(), pages // (PARALLEL_FROM // 2)))
 
 
-def _check_all(
-    site: Site, jobs: Sequence[_Job], today: date, workers: int, logs: GitLogs | None = None
-) -> list[PageResult]:
+def _check_all(site: Site, jobs: Sequence[_Job], today: date, workers: int) -> list[PageResult]:
     """Check every page in `workers` processes, this one included; the results in the
     order of `jobs`, the same however many processes checked them."""
     # Forking is safe on Linux; on macOS it can break system libraries, and spawning
     # workers there would import everything again: one process checks all.
     if workers < 2 or not sys.platform.startswith("linux"):
-        return [_check_file(site, path, root, today, real, logs) for path, root, real in jobs]
+        return [_check_file(site, path, root, today, real) for path, root, real in jobs]
     global _WORKER_SITE
-    _WORKER_SITE = (site, today, logs)  # a forked worker starts with it: nothing to compile again
+    _WORKER_SITE = (site, today)  # a forked worker starts with it: nothing to compile again
     parts = [jobs[i::workers] for i in range(workers)]
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
@@ -265,13 +264,13 @@ def _check_all(
     return results
 
 
-_WORKER_SITE: tuple[Site, date, GitLogs | None] | None = None
+_WORKER_SITE: tuple[Site, date] | None = None
 
 
 def _check_chunk(jobs: Sequence[_Job]) -> list[PageResult]:
     assert _WORKER_SITE is not None
-    site, today, logs = _WORKER_SITE
-    results = [_check_file(site, path, root, today, real, logs) for path, root, real in jobs]
+    site, today = _WORKER_SITE
+    results = [_check_file(site, path, root, today, real) for path, root, real in jobs]
     for result in results:  # what a report needs, not the page: less to send back
         result.meta = result.body = None
     return results
@@ -354,10 +353,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         if hit is not None:
             print(hit[0])
             return hit[1]
-    logs = {root: GitLog.read(root) for root in roots} if git else {}
-    report, named = check_jobs(site, asked, rest, today, logs=logs)
+    reading = {root: GitLog.start(root) for root in roots} if git else {}
+    report, named = check_jobs(site, asked, rest, today, logs=reading)
+    logs = [read() for read in reading.values()]
     # Said for a checkout whose history could not be read, not for a folder outside git.
-    _say_why_no_git(sorted({log.reason for log in logs.values() if log.reason and not log.outside}), report)
+    _say_why_no_git(sorted({log.reason for log in logs if log.reason and not log.outside}), report)
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
     output = render(report)
     code = EXIT_PROBLEMS if report.count("error") else EXIT_OK

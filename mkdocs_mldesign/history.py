@@ -22,7 +22,6 @@ import os
 import posixpath
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,22 +112,45 @@ class GitLog:
 
     @classmethod
     def start(cls, folder: str | os.PathLike[str]) -> Callable[[], GitLog]:
-        """Start reading the history of `folder` in the background; the function returned
-        waits for it and gives the log (never raises)."""
+        """Start reading the history of `folder`; the function returned waits for it and
+        gives the log (never raises). `git log` writes to a file of its own, so it runs
+        on while this process goes on, forks workers or not, and is read at the end."""
+        where = os.path.abspath(folder)
+        probe = cls._probe(where)
+        if isinstance(probe, GitLog):
+            return lambda: probe
+        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed in _finish
+        try:
+            proc = subprocess.Popen(
+                [*_GIT, "log", "-z", "--raw", "--no-abbrev", "-M", "--relative", "--no-merges", f"--format={_FORMAT}"],
+                cwd=where,
+                env=_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+            )
+        except OSError as exc:
+            out.close()
+            err.close()
+            failed = cls(where, reason=f"git log could not run ({type(exc).__name__})")
+            return lambda: failed
         done: list[GitLog] = []
-        thread = threading.Thread(target=lambda: done.append(cls.read(folder)), daemon=True)
-        thread.start()
 
         def result() -> GitLog:
-            thread.join()
-            return done[0] if done else cls(os.path.abspath(folder), reason="reading the git history failed")
+            if not done:
+                done.append(cls._finish(where, probe, proc, out, err))
+            return done[0]
 
         return result
 
     @classmethod
     def read(cls, folder: str | os.PathLike[str]) -> GitLog:
         """The history of `folder` now (never raises: an empty log says why)."""
-        where = os.path.abspath(folder)
+        return cls.start(folder)()
+
+    @classmethod
+    def _probe(cls, where: str) -> GitLog | str:
+        """The checkout's commit, or a log that says why there is no history to read."""
         try:
             probe = _run(["rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD"], where, timeout=30)
         except FileNotFoundError:
@@ -144,18 +166,25 @@ class GitLog:
             return cls(where, reason=f"it is not in a git checkout ({first.removeprefix('fatal: ')})", outside=True)
         if lines[0] == "true":
             return cls(where, reason="the git checkout is shallow, so its history is cut (fetch its whole history)")
-        try:
-            out = _run(
-                ["log", "-z", "--raw", "--no-abbrev", "-M", "--relative", "--no-merges", f"--format={_FORMAT}"],
-                where,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            return cls(where, reason=f"git log could not run ({type(exc).__name__})")
-        if out.returncode != 0:
-            said = out.stderr.decode("utf-8", "replace").strip().splitlines()
-            return cls(where, reason=f"git log failed ({said[0] if said else out.returncode})")
-        log = cls(where, head=lines[-1] if len(lines) > 1 else "")
-        log._parse(out.stdout)
+        return lines[-1] if len(lines) > 1 else ""
+
+    @classmethod
+    def _finish(cls, where: str, head: str, proc: subprocess.Popen[bytes], out: IO[bytes], err: IO[bytes]) -> GitLog:
+        with out, err:
+            try:
+                code = proc.wait(timeout=600)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                return cls(where, reason="git log took more than ten minutes")
+            if code != 0:
+                err.seek(0)
+                said = err.read(4096).decode("utf-8", "replace").strip().splitlines()
+                return cls(where, reason=f"git log failed ({said[0] if said else code})")
+            out.seek(0)
+            raw = out.read()
+        log = cls(where, head=head)
+        log._parse(raw)
         return log
 
     def _parse(self, raw: bytes) -> None:

@@ -114,12 +114,9 @@ class Site:
         read_file: FileReader | None = None,
         docs_prefix: DocsPrefix = "",
         today: date | None = None,
-        git: GitDates | None = None,
     ) -> tuple[str, PageResult]:
         """Check one page's bytes and lint its design: the page's text and the result.
-
-        A design that writes no `created` or `updated` date gets it from `git` (the
-        first and last commit of its page and design file), when given."""
+        Its dates from git, if the site reads them, come after (`add_git_dates`)."""
         text, result = self.checker.check_bytes(
             data, src_uri=src_uri, file=file, read_file=read_file, docs_prefix=docs_prefix
         )
@@ -129,17 +126,16 @@ class Site:
                 lint_design(result.design, self.template, self.settings, today or date.today())
             )
             result.design.problems.sort(key=Problem.sort_key)
-            if git is not None:
-                self.add_git_dates(result, git, today)
         return text, result
 
     def add_git_dates(self, result: PageResult, git: GitDates, today: date | None = None) -> bool:
-        """Give the design of `result` the dates it does not write from `git`, and judge
-        its dates again (the stale rule): whether it took a date from git.
+        """Give the design of `result` the dates it does not write from `git` (the first
+        and last commit of its page and design file), and judge its dates again (the
+        stale rule): whether it took a date from git.
 
-        A builder that reads pages one by one may check them first and date them once
-        every page is read (git's history is read meanwhile); calling this again, with
-        newer history, replaces what an earlier call gave."""
+        Every adapter checks its pages first and dates them after, so that git reads its
+        history meanwhile; calling this again, with newer history, replaces what an
+        earlier call gave."""
         design = result.design
         if design is None:
             return False
@@ -168,7 +164,6 @@ class Site:
         docs_dir: str | os.PathLike[str],
         docs_prefix: DocsPrefix = "",
         today: date | None = None,
-        git: GitDates | None = None,
     ) -> PageResult:
         """Check the page at `path` of the docs folder `docs_dir`, read as the plugin reads
         it (bounded; a design file only from inside the folder). A path that is not a
@@ -185,7 +180,6 @@ class Site:
             read_file=lambda rel: read_inside(docs_dir, rel),
             docs_prefix=docs_prefix,
             today=today,
-            git=git,
         )
         return result
 

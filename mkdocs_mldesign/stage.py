@@ -36,7 +36,7 @@ from .design import PageResult
 from .history import HISTORY_CACHE, GitLog, Timeline, cache_file
 from .options import nav_mentions
 from .publish import CSS, JS, OWN_FOLDERS, TEMPLATES_DIR, PageOutput, Publisher, RenderError, page_url, template_env
-from .site import GitDates, Report, Site, SiteError
+from .site import Report, Site, SiteError
 from .siteconfig import ConfigError, SiteConfig
 from .siteconfig import load as load_config
 from .sources import RemoteDesign, load_sources
@@ -91,10 +91,13 @@ def stage(
     folder = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
     prefix = "" if folder == "." else folder + "/"
     options = config.options
-    git = GitLog.read(config.docs_dir) if options.git_dates or options.history else None
-    dates = git.span if git is not None and options.git_dates and not git.reason else None
+    reading = GitLog.start(config.docs_dir) if options.git_dates or options.history else None
+    results = [_check(site, config, src, prefix, today or date.today()) for src in pages]
+    git = reading() if reading is not None else None  # read while the pages were checked
+    if git is not None and options.git_dates and not git.reason:
+        for result in results:
+            site.add_git_dates(result, git.span, today)
     said = git.reason if git is not None and not git.outside else ""  # as `mldesign check` says it
-    results = [_check(site, config, src, prefix, today or date.today(), dates) for src in pages]
     report = site.check_site(results)
     remote: list[RemoteDesign] = []
     if config.options.sources:
@@ -229,7 +232,7 @@ def docs_files(config: SiteConfig) -> Iterator[str]:
             yield src
 
 
-def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date, git: GitDates | None) -> PageResult:
+def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date) -> PageResult:
     """Check the page `src` of the docs folder, named `prefix` + `src` in messages."""
     path = config.docs_dir / src
     shown = prefix + src
@@ -241,7 +244,6 @@ def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date, g
             docs_dir=config.docs_dir,
             docs_prefix=prefix,
             today=today,
-            git=git,
         )
     except OSError as exc:
         raise StageError(f"cannot read {shown}: {exc.strerror or exc}") from None

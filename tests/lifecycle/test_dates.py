@@ -189,3 +189,17 @@ def test_paths_with_odd_characters_are_read_whole(tmp_path: Path) -> None:
     span = log.span(name)
     assert span is not None
     assert (span.first.date, span.last.date) == ("2024-01-05", "2024-01-06")
+
+
+def test_the_parallel_check_dates_every_design(tmp_path: Path) -> None:
+    # Past PARALLEL_FROM pages the check forks workers while git log runs: the dates
+    # are the same as one process gives.
+    from mkdocs_mldesign.cli import PARALLEL_FROM
+
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-01-05", "Many", {f"d{i:03}.md": page("draft", title=f"D{i}") for i in range(PARALLEL_FROM + 10)})
+    repo.commit("2024-02-01", "One more edit", {"d007.md": page("review", title="D7")})
+    found = check_json(repo.root, "--no-cache")
+    assert len(found) == PARALLEL_FROM + 10
+    assert {dates(d)[:2] for k, d in found.items() if k != "d007"} == {("2024-01-05", "2024-01-05")}
+    assert dates(found["d007"]) == ("2024-01-05", "2024-02-01", {"created": "git", "updated": "git"})
