@@ -38,7 +38,7 @@ MAX_ENTRIES = 16
 _IGNORE = "# Written by mldesign check: nothing here is meant for version control.\n*\n"
 
 
-def user_secret() -> bytes | None:
+def _secret() -> bytes | None:
     """The user's own secret for cache keys, made on first use; None when there is no
     private place to keep it."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -98,12 +98,9 @@ class Cache:
     @classmethod
     def open(cls, folder: Path, parts: Iterable[str], pages: Iterable[Path]) -> Cache | None:
         """The cache for a run whose options are `parts` over `pages`; None when there is none."""
-        secret = user_secret()
-        if secret is None or _links_out(folder):
+        h = salted(os.getcwd(), *parts)
+        if h is None or _links_out(folder):
             return None
-        h = hashlib.blake2b(key=secret, digest_size=20)
-        for part in (__version__, os.getcwd(), *parts):
-            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
         for page in pages:
             h.update(os.fsencode(page) + b"\0")
             try:
@@ -140,20 +137,42 @@ class Cache:
         design files its pages named, whose content the entry also depends on."""
         inputs = [[root, rel, digest_design_file(root, rel)] for root, rel in sorted(set(design_files))]
         entry = {"output": output, "code": code, "inputs": inputs}
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if _links_out(self.folder):
-                return
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists() and not ignore.is_symlink():
-                ignore.write_text(_IGNORE, encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle)
-            os.replace(tmp, self.path)
-            _prune(self.folder)
-        except OSError:
+        own = (self.folder, self.folder.parent)
+        write_entry(self.path, entry, ignore=_IGNORE, keep=(MAX_ENTRIES, "*.json"), own=own)
+
+
+def salted(*parts: str) -> hashlib.blake2b | None:
+    """A digest of the package's version and `parts`, keyed with the user's secret, for
+    more to be added to; None when the user has no secret (then nothing is cached)."""
+    secret = _secret()
+    if secret is None:
+        return None
+    h = hashlib.blake2b(key=secret, digest_size=20)
+    for part in (__version__, *parts):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return h
+
+
+def write_entry(path: Path, entry: Any, *, ignore: str, keep: tuple[int, str], own: tuple[Path, ...]) -> None:
+    """Write `entry` as JSON to `path`, whole or not at all, in a folder git is told to
+    ignore (`ignore` is its `.gitignore`); `keep` is (how many, of which name pattern) the
+    folder keeps, newest first. Nothing is written when a folder of `own` (those the
+    cache made) is a symbolic link; whatever fails only leaves the entry unwritten."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if any(f.is_symlink() for f in own):
             return
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists() and not gitignore.is_symlink():
+            gitignore.write_text(ignore, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+        os.replace(tmp, path)
+    except OSError:
+        return
+    _prune(folder, *keep)
 
 
 def _links_out(folder: Path) -> bool:
@@ -162,15 +181,15 @@ def _links_out(folder: Path) -> bool:
     return folder.is_symlink() or folder.parent.is_symlink()
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, keep: int, pattern: str) -> None:
     entries = []
-    for path in folder.glob("*.json"):
+    for path in folder.glob(pattern):
         try:
             entries.append((path.stat().st_mtime, path))
         except OSError:
             continue
     entries.sort(reverse=True)
-    for _, path in entries[MAX_ENTRIES:]:
+    for _, path in entries[keep:]:
         try:
             path.unlink()
         except OSError:

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .cache import FOLDER, Cache, digest_file
 from .design import DocsPrefix, PageResult, beside_real_file, default_id
-from .history import GitLog, head_of
+from .history import GitLog
 from .problems import shown_path
 from .report import to_github, to_json, to_text
 from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
@@ -340,20 +340,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     today = date.today()
     roots = sorted({root for _, root, _ in (*asked, *rest)})
     git = not args.no_git and (config is None or config.git_dates)
+    probes = {root: GitLog.probe(root) for root in roots} if git else {}
     cache = None
     if not args.no_cache:
         home = config.config_file.parent if config is not None else Path.cwd()
         folder = Path(args.cache_dir) if args.cache_dir else home / FOLDER
         extension = digest_file(settings.extension_schema) if settings.extension_schema else ""
         parts = [args.format, repr(settings), str(extension), today.isoformat()]
-        parts += [f"{root}\0{head_of(root) if git else 'no-git'}" for root in roots]
+        parts += [f"{root}\0{_head(probes.get(root))}" for root in roots]
         parts += [f"{path}\0{root}\0{real or ''}" for path, root, real in (*asked, (Path(), Path(), None), *rest)]
         cache = Cache.open(folder, parts, [path for path, _, _ in (*asked, *rest)])
         hit = cache.get() if cache is not None else None
         if hit is not None:
             print(hit[0])
             return hit[1]
-    reading = {root: GitLog.start(root) for root in roots} if git else {}
+    reading = {root: GitLog.start(root, probe) for root, probe in probes.items()}
     report, named = check_jobs(site, asked, rest, today, logs=reading)
     logs = [read() for read in reading.values()]
     # Said for a checkout whose history could not be read, not for a folder outside git.
@@ -399,9 +400,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failures else EXIT_OK
 
 
+def _head(probe: GitLog | str | None) -> str:
+    """What the cache's key holds of a docs folder's git history: its commit, or why none."""
+    if probe is None:
+        return "no-git"
+    return f"commit {probe}" if isinstance(probe, str) else f"none: {probe.reason}"
+
+
 def _say_why_no_git(reasons: Sequence[str], report: Report) -> None:
     """Once, on stderr, when a design lacks a written date and git could not give it."""
-    if reasons and any(d.created is None or d.updated is None for d in report.designs):
+    if reasons and report.undated():
         print(f"mldesign: no dates or history from git: {'; '.join(reasons)}", file=sys.stderr)
 
 

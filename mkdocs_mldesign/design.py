@@ -155,6 +155,12 @@ class Design:
         return value if isinstance(value, str) else ""
 
     @property
+    def version(self) -> str:
+        """`version` as text ("0.3", or "1.0" when written as a number); "" when unset."""
+        value = self.data.get("version")
+        return "" if value is None or isinstance(value, dict | list) else str(value)
+
+    @property
     def owners(self) -> list[str]:
         value = self.data.get("owners")
         return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -20,14 +20,12 @@ from typing import Any
 
 from .completeness import is_na
 from .design import Design, PageResult
-from .history import Blobs, git_command
+from .history import MAX_BLOB_BYTES, Blobs, git_command
 from .problems import Problem
 from .site import Report, Site
 
 #: The version of the shape `mldesign diff --format json` gives.
 FORMAT_VERSION = 1
-#: Past this many bytes a page or design file of a revision is not read (the check's limit).
-_MAX_FILE = 1 << 22
 
 
 class RevisionError(Exception):
@@ -86,7 +84,7 @@ def read_revision(site: Site, folder: str, commit: str, *, shown_prefix: str, to
         def read_file(rel: str) -> bytes:
             path = posixpath.normpath(rel)
             oid = blobs.get(path)
-            got = reader.read(oid, _MAX_FILE) if oid else None
+            got = reader.read(oid, MAX_BLOB_BYTES) if oid else None
             if got is None:
                 raise FileNotFoundError(path)
             return got[1]
@@ -220,7 +218,6 @@ def states(site: Site, report: Report) -> dict[str, State]:
 
 def _state(design: Design, section_keys: set[str]) -> State:
     data = design.data
-    version = data.get("version")
     return State(
         design.id,
         design.title,
@@ -229,7 +226,7 @@ def _state(design: Design, section_keys: set[str]) -> State:
         design.src_uri,
         design.status,
         design.score.percent,
-        "" if version is None or isinstance(version, dict | list) else str(version),
+        design.version,
         {
             s.key: ("na" if is_na(data.get(s.key)) else s.state, float(s.score), _text_of(data.get(s.key)))
             for s in design.score.sections

@@ -16,19 +16,17 @@ says why there are no dates and everything carries on without them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from . import __version__
-from .cache import user_secret
+from .cache import salted, write_entry
 
 #: Every git process runs with these: no pager, no prompt, no signature checks, no
 #: locks taken, paths as bytes, and the same messages whatever the user's language.
@@ -111,12 +109,13 @@ class GitLog:
     outside: bool = False  # the reason is that the folder is in no git checkout at all
 
     @classmethod
-    def start(cls, folder: str | os.PathLike[str]) -> Callable[[], GitLog]:
-        """Start reading the history of `folder`; the function returned waits for it and
-        gives the log (never raises). `git log` writes to a file of its own, so it runs
-        on while this process goes on, forks workers or not, and is read at the end."""
+    def start(cls, folder: str | os.PathLike[str], probe: GitLog | str | None = None) -> Callable[[], GitLog]:
+        """Start reading the history of `folder` (`probe`: what `GitLog.probe` said of it,
+        when it was asked already); the function returned waits for it and gives the log
+        (never raises). `git log` writes to a file of its own, so it runs on while this
+        process goes on, forks workers or not, and is read at the end."""
         where = os.path.abspath(folder)
-        probe = cls._probe(where)
+        probe = cls.probe(where) if probe is None else probe
         if isinstance(probe, GitLog):
             return lambda: probe
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed in _finish
@@ -149,8 +148,10 @@ class GitLog:
         return cls.start(folder)()
 
     @classmethod
-    def _probe(cls, where: str) -> GitLog | str:
-        """The checkout's commit, or a log that says why there is no history to read."""
+    def probe(cls, folder: str | os.PathLike[str]) -> GitLog | str:
+        """The commit of `folder`'s checkout, or a log that says why there is no history to
+        read: what a cache keyed by git's history must know. One quick `git rev-parse`."""
+        where = os.path.abspath(folder)
         try:
             probe = _run(["rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD"], where, timeout=30)
         except FileNotFoundError:
@@ -237,16 +238,6 @@ class GitLog:
         return Span(min(found, key=lambda c: c.time), max(found, key=lambda c: c.time))
 
 
-def head_of(folder: str | os.PathLike[str]) -> str:
-    """What a cache keyed by git's history must know of `folder`: its checkout's commit
-    (and whether it is shallow), or why there is none. One quick `git rev-parse`."""
-    try:
-        probe = _run(["rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD"], os.fspath(folder), timeout=30)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"no git: {type(exc).__name__}"
-    return f"{probe.returncode}:{probe.stdout.decode('ascii', 'replace').strip()}"
-
-
 @dataclass(frozen=True, slots=True)
 class Version:
     """A design as one commit left it: `state` is `design`, `unreadable`, or `none` (the
@@ -285,7 +276,7 @@ class Blobs:
         self._proc: subprocess.Popen[bytes] | None = None
         self.failed = False
 
-    def read(self, spec: str, limit: int = 1 << 22) -> tuple[str, bytes] | None:
+    def read(self, spec: str, limit: int) -> tuple[str, bytes] | None:
         """The (blob id, bytes) of `<commit>:<path>` or of a blob id; None when absent, or
         larger than `limit` bytes (skipped unread)."""
         if self.failed or "\n" in spec:
@@ -354,8 +345,8 @@ _IGNORE = "# Written by mldesign: what git's history taught it, kept for the nex
 _KEPT = 4
 #: A design's timeline reads at most its latest this many versions.
 MAX_VERSIONS = 1000
-#: Past this many bytes a page's old version is not read (the check's own limit).
-_MAX_BLOB = 1 << 22
+#: Past this many bytes a file of an older version (a page or a design file) is not read.
+MAX_BLOB_BYTES = 1 << 22
 
 
 class Timeline:
@@ -406,7 +397,7 @@ class Timeline:
     def _read(self, commit: Commit, page: Touch, design_file: Touch | None) -> tuple[list[Any] | None, bool]:
         """The verdict on the page `page` with its design file as `commit` left them, and
         whether it may be kept (not when it read a file whose history is not followed)."""
-        found = self.blobs.read(page.blob, _MAX_BLOB)
+        found = self.blobs.read(page.blob, MAX_BLOB_BYTES)
         if found is None:
             return None, False
         uncacheable = False
@@ -417,10 +408,10 @@ class Timeline:
             if path.startswith("../") or path == ".." or posixpath.isabs(path):
                 raise OSError(f"{rel} is outside the docs folder")
             if design_file is not None and path == design_file.path and design_file.blob:
-                got = self.blobs.read(design_file.blob, _MAX_BLOB)
+                got = self.blobs.read(design_file.blob, MAX_BLOB_BYTES)
             else:
                 uncacheable = True  # a file whose history is not followed: judged anew each build
-                got = self.blobs.read(f"{commit.sha}:./{path}", _MAX_BLOB)
+                got = self.blobs.read(f"{commit.sha}:./{path}", MAX_BLOB_BYTES)
             if got is None:
                 raise FileNotFoundError(path)
             return got[1]
@@ -432,7 +423,9 @@ class Timeline:
         """Stop git and keep what was learnt."""
         self.blobs.close()
         if self.changed and self.cache_file is not None:
-            _save_cache(self.cache_file, self.known)
+            folder = self.cache_file.parent
+            own = (self.cache_file, folder, folder.parent, folder.parent.parent)
+            write_entry(self.cache_file, self.known, ignore=_IGNORE, keep=(_KEPT, "history-*.json"), own=own)
             self.changed = False
 
 
@@ -464,34 +457,9 @@ def _load_cache(path: Path | None) -> dict[str, list[Any]]:
     return {k: v for k, v in data.items() if isinstance(k, str) and _valid(v)} if isinstance(data, dict) else {}
 
 
-def _save_cache(path: Path, known: Mapping[str, list[Any]]) -> None:
-    try:
-        folder = path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        if any(p.is_symlink() for p in (path, folder, folder.parent, folder.parent.parent)):
-            return
-        ignore = folder / ".gitignore"
-        if not ignore.exists() and not ignore.is_symlink():
-            ignore.write_text(_IGNORE, encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".history-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(known, handle)
-        os.replace(tmp, path)
-        kept = sorted(folder.glob("history-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[_KEPT:]:  # those of settings the site no longer has
-            old.unlink()
-    except OSError:
-        return
-
-
 def cache_file(folder: Path, *parts: str) -> Path | None:
     """Where the history of a site judged by `parts` (its settings and schema) is kept in
     `folder`; None when the user has no secret to salt its name with, so that a file
     planted in a checkout is never read as what the core found."""
-    secret = user_secret()
-    if secret is None:
-        return None
-    h = hashlib.blake2b(key=secret, digest_size=16)
-    for part in (__version__, *parts):
-        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return folder / f"history-{h.hexdigest()}.json"
+    h = salted(*parts)
+    return folder / f"history-{h.hexdigest()}.json" if h is not None else None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 from collections.abc import Callable
@@ -216,7 +215,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             # kept from the last one is this site's.
             self._entries.clear()
             self._docs_dir, self._known = config.docs_dir, None
-        fingerprint = _digest(json.dumps([repr(self.settings), self.template.schema], sort_keys=True))
+        fingerprint = self.site.fingerprint()
         if fingerprint != self._fingerprint:
             self._known = None  # the timeline's verdicts were the old template's
             # mkdocs.yml changed under `serve`: what was checked before may now read otherwise.
@@ -474,7 +473,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         git = self._git_log()
         if git is None or not git.reason:
             return
-        if any(d.created is None or d.updated is None for d in report.designs):
+        if report.undated():
             log.info(
                 "mldesign: no dates or history from git: %s; a design that writes no `created` or "
                 "`updated` date shows none",

@@ -401,7 +401,7 @@ class Renderer:
             status=self.status_view(design.status),
             owners=tuple(design.owners),
             reviewers=tuple(_strings(data.get("reviewers"))),
-            version=_scalar(data.get("version")),
+            version=design.version,
             created=design.created.date if design.created else "",
             updated=design.updated.date if design.updated else "",
             tags=tuple(design.tags),
@@ -419,7 +419,7 @@ class Renderer:
             extra=extra,
             created_at=_date_view(design.created),
             updated_at=_date_view(design.updated),
-            approvals=_approvals(data),
+            approvals=_approvals(design),
         )
 
 
@@ -427,9 +427,9 @@ def _date_view(dated: Dated | None) -> DateView | None:
     return DateView(dated.date, dated.source, dated.commit) if dated is not None else None
 
 
-def _approvals(data: Mapping[str, Any]) -> tuple[ApprovalView, ...]:
-    current = _scalar(data.get("version")).strip()
-    items = data.get("approvals")
+def _approvals(design: Design) -> tuple[ApprovalView, ...]:
+    current = design.version.strip()
+    items = design.data.get("approvals")
     out = []
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and isinstance(item.get("by"), str):

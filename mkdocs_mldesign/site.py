@@ -58,6 +58,10 @@ class Report:
     def __repr__(self) -> str:
         return f"Report(designs={len(self.designs)}, unreadable={len(self.unreadable)}, problems={len(self.problems)})"
 
+    def undated(self) -> bool:
+        """Whether a readable design has no `created` or no `updated` date (written or from git)."""
+        return any(d.created is None or d.updated is None for d in self.designs)
+
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
         for design in self.designs:
@@ -190,9 +194,7 @@ class Site:
         design = result.design
         if design is None:
             return "", None, "", "unreadable" if result.unreadable else "none"
-        version = design.data.get("version")
-        shown = "" if version is None or isinstance(version, dict | list) else str(version)
-        return design.status, design.score.percent, shown, "design"
+        return design.status, design.score.percent, design.version, "design"
 
     def check_site(self, results: Iterable[PageResult], *, context: Sequence[PageResult] = ()) -> Report:
         """The site's verdict over the checked pages.
