@@ -46,10 +46,10 @@ def text_width(text: str) -> int:
     return round(total)
 
 
-def badge_svg(label: str, percent: int | None, color: str) -> str:
+def badge_svg(label: str, percent: int | None, color: str, unreadable: str = "unreadable") -> str:
     """A flat two-part badge: `label` on grey, `NN%` on `color` (the template's band for
-    the number); `percent` None says "unreadable"."""
-    shown = "unreadable" if percent is None else f"{_clamp(percent)}%"
+    the number); `percent` None says `unreadable`."""
+    shown = unreadable if percent is None else f"{_clamp(percent)}%"
     color = color if percent is not None else UNREADABLE_COLOR
     label_text_w = max(text_width(label), 1)
     value_text_w = text_width(shown)
@@ -58,6 +58,7 @@ def badge_svg(label: str, percent: int | None, color: str) -> str:
     width = label_w + value_w
     title = escape(f"{label}: {shown}", quote=True)
     label_xml = escape(label, quote=True)
+    shown_xml = escape(shown, quote=True)
     # Texts are drawn at 10x and scaled down, as shields.io does, for crisper hinting.
     label_x = label_w * 5
     value_x = (label_w + value_w / 2) * 10
@@ -81,9 +82,9 @@ def badge_svg(label: str, percent: int | None, color: str) -> str:
         f'<text x="{label_x}" y="140" transform="scale(.1)" fill="#fff" '
         f'textLength="{label_text_w * 10}">{label_xml}</text>'
         f'<text aria-hidden="true" x="{value_x:g}" y="150" fill="#010101" fill-opacity=".3" '
-        f'transform="scale(.1)" textLength="{value_text_w * 10}">{shown}</text>'
+        f'transform="scale(.1)" textLength="{value_text_w * 10}">{shown_xml}</text>'
         f'<text x="{value_x:g}" y="140" transform="scale(.1)" fill="#fff" '
-        f'textLength="{value_text_w * 10}">{shown}</text>'
+        f'textLength="{value_text_w * 10}">{shown_xml}</text>'
         "</g>"
         "</svg>"
     )

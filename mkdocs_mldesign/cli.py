@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .cache import FOLDER, Cache, digest_file
@@ -24,7 +25,7 @@ from .history import GitLog
 from .problems import shown_path
 from .report import to_github, to_json, to_text
 from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .site import Report, Site, SiteError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -484,6 +485,34 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_labels(args: argparse.Namespace) -> int:
+    """Every label the site shows, in its language, as YAML a site can copy into `labels:`."""
+    import yaml
+
+    from .i18n import Labels
+    from .siteconfig import ConfigError, load
+
+    config_file = Path(args.config_file) if args.config_file else find_config(Path.cwd())
+    language, settings = "en", Settings()
+    overrides: Mapping[str, Any] = {}
+    if config_file is not None:
+        try:
+            config = load(config_file)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        language, overrides = config.options.outputs.language, config.options.outputs.labels
+        settings = config.options.settings
+    try:
+        labels = Labels.build(_site(settings).template, args.language or language, overrides)
+    except SettingsError as exc:
+        raise UsageError(f"{shown_path(config_file or Path('mkdocs.yml'))}: mldesign: {exc}") from None
+    keys = sorted({key for layer in labels.layers for key in layer})
+    print(f"# The labels of a site in {labels.language} (shipped: {labels.shipped}); any of them can go under")
+    print("# `labels:` in the mldesign plugin's options, and a key left out keeps the text below.")
+    sys.stdout.write(yaml.safe_dump({k: labels.text(k) for k in keys}, allow_unicode=True, sort_keys=False, width=200))
+    return EXIT_OK
+
+
 def cmd_zensical(args: argparse.Namespace) -> int:
     from .stage import CONFIG_NAME, StageError, stage
 
@@ -606,6 +635,16 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead")
     _config_option(schema, "the schema of this site")
     schema.set_defaults(run=cmd_schema)
+
+    labels = sub.add_parser(
+        "labels",
+        help="list every label the site shows, in its language, with the key to override it",
+        description="Print each label (and each section title and question of the template) the site shows, "
+        "in the site's language (`theme.language`) with its own `labels:` applied, as YAML.",
+    )
+    labels.add_argument("--language", metavar="CODE", help="another language than the site's, such as de or pt-BR")
+    _config_option(labels, "the labels of this site")
+    labels.set_defaults(run=cmd_labels)
 
     zensical = sub.add_parser(
         "zensical",

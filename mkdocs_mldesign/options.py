@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import language_of
 from .lint import parse_lint_settings
 from .publish import OWN_FOLDERS, Outputs
 from .settings import Settings, SettingsError, parse_statuses
@@ -33,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "git_dates": True,
     "history": True,
     "sources": [],
+    "language": None,
+    "labels": {},
 }
 
 
@@ -45,9 +48,17 @@ class Options:
     history: bool = True  # each design page's timeline of status changes, from git
 
 
-def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: str = "") -> Options:
+def parse_options(
+    raw: Mapping[str, Any],
+    *,
+    config_dir: str = "",
+    permalink: str = "",
+    theme: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Options:
     """The options in `raw` (the plugin's mapping in `mkdocs.yml`), checked; a
-    `SettingsError` names the first that cannot be used."""
+    `SettingsError` names the first that cannot be used. `theme` and `extra` are the
+    site's (for its language, its colour schemes and where Material keeps its settings)."""
     unknown = sorted(set(raw) - set(DEFAULTS) - {"enabled"})
     if unknown:
         raise SettingsError(f"unknown option `{unknown[0]}`; the options are: {', '.join(DEFAULTS)}")
@@ -80,6 +91,12 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
     for flag in ("badges", "canvas", "require_approvals", "git_dates", "history"):
         if not isinstance(given[flag], bool):
             raise SettingsError(f"`{flag}` must be true or false")
+    language = given["language"]
+    if language is not None and (not isinstance(language, str) or not language.strip()):
+        raise SettingsError("`language` must be a language code such as de, fr or pt-BR")
+    labels = given["labels"]
+    if not isinstance(labels, dict):
+        raise SettingsError("`labels` must map label keys to text, such as `checklist.heading: Review list`")
     overview = path_option("overview", given["overview"], "designs/index.md")
     if overview and not overview.endswith(".md"):
         raise SettingsError(f"`overview` must be a Markdown path such as designs/index.md, not {overview!r}")
@@ -104,6 +121,10 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
         canvas=given["canvas"],
         export=export,
         permalink=permalink,
+        language=language_of(theme, language),
+        labels=dict(labels),
+        palette=palette_of(theme),
+        scope=str((extra or {}).get("scope") or ""),
     )
     return Options(
         settings,
@@ -112,6 +133,23 @@ def parse_options(raw: Mapping[str, Any], *, config_dir: str = "", permalink: st
         git_dates=given["git_dates"],
         history=given["history"],
     )
+
+
+def palette_of(theme: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """The colour schemes of a Material palette (`theme.palette`), as (media query, scheme)
+    pairs in order; () when the theme has none."""
+    palette = theme.get("palette") if isinstance(theme, Mapping) else None
+    entries = [palette] if isinstance(palette, Mapping) else palette if isinstance(palette, list) else []
+    out: list[tuple[str, str]] = []
+    for entry in entries:
+        scheme = entry.get("scheme") if isinstance(entry, Mapping) else None
+        media = entry.get("media") if isinstance(entry, Mapping) else None
+        if not isinstance(entry, Mapping) or not isinstance(scheme or "", str):
+            continue
+        media = media if isinstance(media, str) else ""
+        if media.replace(" ", "") != "(prefers-color-scheme)":  # "automatic" follows the others
+            out.append((media, scheme or "default"))
+    return tuple(out)
 
 
 def _typed(given: Mapping[str, Any], name: str, kind: type) -> Any:

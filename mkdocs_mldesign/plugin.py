@@ -39,9 +39,10 @@ from . import zensical as zensical_route
 from .design import DocsPrefix, PageResult, beside_real_file, read_inside
 from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
 from .history import HISTORY_CACHE, GitLog, Span, Timeline, Version, cache_file
+from .i18n import Labels
 from .options import Options, nav_mentions, parse_options
 from .problems import Problem
-from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, place
+from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, overview_page, place
 from .search_text import lean
 from .settings import SettingsError
 from .site import Report, Site, SiteError
@@ -103,6 +104,14 @@ class MLDesignConfig(base.Config):
     history = c.Type(bool, default=True)
     """Show on each design page a timeline from git: every change of its status, with its date,
     commit and completeness then."""
+
+    language = c.Optional(c.Type(str))
+    """The language of the labels the plugin writes; by default the theme's `language` (Material,
+    mldesign) or `locale` (MkDocs' own themes), else English."""
+
+    labels = c.Type(dict, default={})
+    """The site's own text for any label, by key (`mldesign labels` lists them); a key left out
+    keeps the shipped text of the site's language."""
 
     sources = c.Type(list, default=[])
     """Other sites' `designs.json` (paths relative to mkdocs.yml, or http(s) URLs), whose designs
@@ -187,10 +196,14 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
         permalink = toc.get("permalink", False)
-        options = self.options(permalink="¶" if permalink is True else (permalink or ""))
+        theme = {k: config.theme[k] for k in ("language", "locale", "palette") if k in config.theme}
+        options = self.options(
+            permalink="¶" if permalink is True else (permalink or ""), theme=theme, extra=dict(config.extra)
+        )
         try:
             self.site = Site.load(options.settings)
-        except SiteError as exc:
+            self.labels = Labels.build(self.site.template, options.outputs.language, options.outputs.labels)
+        except (SiteError, SettingsError) as exc:
             raise PluginError(f"mldesign: {exc}") from None
         self.settings, self.template, self.outputs = self.site.settings, self.site.template, options.outputs
         self.sources = options.sources
@@ -201,6 +214,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self.overview_path, self.export_path = self.outputs.overview, self.outputs.export
         zensical_route.plugin_active = True  # the guard extension, if listed, has nothing to do
         _alias_search(config)
+        _translate_palette_toggles(config, self.labels)
         # Appended, never prepended: a user's custom_dir must keep winning.
         if TEMPLATES_DIR not in config.theme.dirs:
             config.theme.dirs.append(TEMPLATES_DIR)
@@ -209,7 +223,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         if JS not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(JS)
         if self.overview_path and config.nav is not None and not nav_mentions(config.nav, self.overview_path):
-            config.nav.append({"Designs": self.overview_path})
+            config.nav.append({self.labels("overview.title"): self.overview_path})
         if config.docs_dir != self._docs_dir:
             # Another site built in the same process (MkDocs keeps this instance): nothing
             # kept from the last one is this site's.
@@ -230,10 +244,10 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 _, entry.result = self._check(src_uri, data, entry, config)
         return config
 
-    def options(self, permalink: str = "") -> Options:
+    def options(self, permalink: str = "", **site: Any) -> Options:
         """This plugin's options, checked by the core; the command line uses them too."""
         try:
-            return parse_options(dict(self.config), permalink=permalink)
+            return parse_options(dict(self.config), permalink=permalink, **site)
         except SettingsError as exc:
             raise PluginError(f"mldesign: {exc}") from None
 
@@ -260,9 +274,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                 File.generated(
                     config,
                     self.overview_path,
-                    # The overview's tables want the page's full width: Material hides the
-                    # (empty) table of contents for it; other themes ignore `hide`.
-                    content=f"---\ntitle: Designs\nhide: [toc]\n---\n\n# Designs\n\n{OVERVIEW_MARKER}\n",
+                    content=overview_page(self.labels("overview.title"), OVERVIEW_MARKER),
                 )
             )
         return files
@@ -441,6 +453,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             page_context=self._page_context,
             remote=remote,
             history=self._versions if self._timeline is not None else None,
+            labels=self.labels,
         )
         try:
             overview = self._overview_page
@@ -635,6 +648,22 @@ def _extend_toc(page: Page, headings: tuple[Heading, ...], placement: str) -> No
         if position != -1 and at != -1 and position < at:
             index = i + 1
     target[index:index] = items
+
+
+#: The names of the mldesign theme's own light and dark toggles (mkdocs_theme.yml), by label.
+_THEME_TOGGLES = {"Switch to dark mode": "theme.to_dark", "Switch to light mode": "theme.to_light"}
+
+
+def _translate_palette_toggles(config: MkDocsConfig, labels: Labels) -> None:
+    """The mldesign theme names its colour toggles in English; a site in another language
+    gets them in its own (a name the site wrote itself is left as it is)."""
+    if config.theme.name != "mldesign" or "palette" not in config.theme:
+        return
+    palette = config.theme["palette"]
+    for entry in [palette] if isinstance(palette, dict) else palette if isinstance(palette, list) else []:
+        toggle = entry.get("toggle") if isinstance(entry, dict) else None
+        if isinstance(toggle, dict) and toggle.get("name") in _THEME_TOGGLES:
+            toggle["name"] = labels(_THEME_TOGGLES[toggle["name"]])
 
 
 def _template_env(theme_env: jinja2.Environment) -> jinja2.Environment:

@@ -10,11 +10,13 @@ URLs follow MkDocs' rules (`page_url`), so every route links the same way.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from importlib import resources
 from types import SimpleNamespace
@@ -26,8 +28,9 @@ import jinja2
 from .badges import badge_svg
 from .design import Design, PageResult
 from .history import Version, changes
+from .i18n import Labels, localize
 from .problems import Problem
-from .render import Content, LinkResolver, Renderer, relations
+from .render import Content, LinkResolver, Renderer, SafeMarkdown, relations
 from .report import FORMAT_VERSION, design_dict, unreadable_dict
 from .site import Report, Site, mean_percent
 from .sources import RemoteDesign
@@ -38,6 +41,9 @@ CSS = "assets/mldesign/mldesign.css"
 JS = "assets/mldesign/mldesign.js"
 #: The folders of the built site whose files the plugin writes itself.
 OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/")
+#: Characters that make Python hold a whole page in two or four bytes each: the overview,
+#: which grows with every design, writes them as character references.
+_OUTSIDE_LATIN1 = re.compile(r"[^\x00-\xff]")
 #: A design page's timeline shows this many of its latest status changes.
 HISTORY_SHOWN = 12
 
@@ -56,6 +62,10 @@ class Outputs:
     canvas: bool = True
     export: str | None = "designs.json"
     permalink: str = ""  # the symbol after headings, "" for none
+    language: str = "en"  # the language of the site's labels (`theme.language`)
+    labels: Mapping[str, Any] = field(default_factory=dict)  # the site's own labels, by key
+    palette: tuple[tuple[str, str], ...] = ()  # the site's colour schemes: (media query, scheme)
+    scope: str = ""  # where Material keeps the reader's settings (`extra.scope`), "" for the site root
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +159,7 @@ class Publisher:
         source_links: bool = False,
         remote: Sequence[RemoteDesign] = (),
         history: Callable[[str], Sequence[Version]] | None = None,
+        labels: Labels | None = None,
     ) -> None:
         self.site, self.report, self.outputs, self.urls = site, report, outputs, urls
         # How a page is linked from inside a page: by its URL (MkDocs writes the HTML as
@@ -158,9 +169,13 @@ class Publisher:
         self.remote = tuple(remote)  # other sites' designs, listed by the overview and the export
         self.page_context = page_context  # more context for a page's templates, by source path
         self.history = history  # a design page's versions in git, by source path
-        self.renderer = Renderer(site.template, site.settings)
+        self.labels = labels or Labels.build(site.template, outputs.language, outputs.labels)
+        # The views show the template in the site's language; the check keeps the schema's.
+        self.template = localize(site.template, self.labels)
+        self.renderer = Renderer(self.template, site.settings, SafeMarkdown(removed=self.labels("unsafe_link.title")))
         self.env = env or template_env()
         self.env.globals.setdefault("mldesign_level", site.template.level)
+        self.env.globals["mldesign_t"] = self.labels
         self.site_name, self.site_url = site_name, site_url
         self._rel = relations(report.designs)
         self._by_id = {d.id: d for d in report.designs}
@@ -270,22 +285,25 @@ class Publisher:
 
     def _canvas(self, design_id: str, src_uri: str, view: DesignView) -> str:
         """The one-page canvas; the links in `view` are the design page's."""
-        return self.render(
-            "fragments/mldesign/canvas.html",
-            design=view,
-            css_url="../" + CSS,
-            page_url=relative_url(self.url(src_uri), "canvas/x.html"),
-            site_name=self.site_name,
-        )
+        return self.render("fragments/mldesign/canvas.html", design=view, **self._canvas_context(src_uri))
 
     def _unreadable_canvas(self, result: PageResult) -> str:
         return self.render(
             "fragments/mldesign/canvas-unreadable.html",
             design=SimpleNamespace(id=result.id, title=result.title, problems=result.all_problems),
-            css_url="../" + CSS,
-            page_url=relative_url(self.url(result.src_uri), "canvas/x.html"),
-            site_name=self.site_name,
+            **self._canvas_context(result.src_uri),
         )
+
+    def _canvas_context(self, src_uri: str) -> dict[str, Any]:
+        """What a canvas document needs besides its design: it is a page of its own."""
+        return {
+            "css_url": "../" + CSS,
+            "page_url": relative_url(self.url(src_uri), "canvas/x.html"),
+            "site_name": self.site_name,
+            "lang": self.labels.language,
+            "palette": [{"media": media, "scheme": scheme} for media, scheme in self.outputs.palette],
+            "scope": self.outputs.scope or "../",
+        }
 
     # --- the overview -----------------------------------------------------------------
 
@@ -309,7 +327,7 @@ class Publisher:
             if not r.readable
         )
         columns = tuple(
-            MatrixColumn(s.key, s.title, mean_percent(self._section_scores(s.key))) for s in self.site.template.counted
+            MatrixColumn(s.key, s.title, mean_percent(self._section_scores(s.key))) for s in self.template.counted
         )
         view = OverviewView(
             designs=tuple(sorted(rows, key=lambda d: (d.title.lower(), d.site))),
@@ -321,7 +339,10 @@ class Publisher:
             unreadable=tuple(sorted(broken, key=lambda r: (r.title.lower(), r.site))),
             sites=tuple(dict.fromkeys([self.site_name, *(r.site for r in self.remote)])) if self.remote else (),
         )
-        return self.render_page(src_uri, "fragments/mldesign/overview.html", overview=view)
+        html = self.render_page(
+            src_uri, "fragments/mldesign/overview.html", overview=view, design_key=self.site.settings.key
+        )
+        return _OUTSIDE_LATIN1.sub(lambda m: f"&#{ord(m.group())};", html)
 
     def completeness(self) -> int:
         """The mean completeness the overview and `badges/all.svg` show: this site's
@@ -342,7 +363,7 @@ class Publisher:
         """Another site's design as an overview row: what its export says, linked to its page."""
         entry = remote.entry
         checklist = []
-        for section in self.site.template.counted:
+        for section in self.template.counted:
             state = entry["states"].get(section.key)
             if state is None:
                 continue  # the other site's template has no such section
@@ -386,11 +407,11 @@ class Publisher:
         report = self.report
         if self.outputs.badges:
             for d in report.designs:
-                yield f"badges/{d.id}.svg", self._badge("design", d.score.percent)
+                yield f"badges/{d.id}.svg", self._badge(self.labels("badge.design"), d.score.percent)
             for r in report.unreadable:
-                yield f"badges/{r.id}.svg", self._badge("design", None)
+                yield f"badges/{r.id}.svg", self._badge(self.labels("badge.design"), None)
             scored = report.designs or any(r.readable for r in self.remote) or not report.unreadable
-            yield "badges/all.svg", self._badge("designs", self.completeness() if scored else None)
+            yield "badges/all.svg", self._badge(self.labels("badge.designs"), self.completeness() if scored else None)
         if self.outputs.export:
             yield self.outputs.export, json.dumps(self.export(), indent=2, ensure_ascii=False)
 
@@ -416,7 +437,7 @@ class Publisher:
         return base + ("" if url == "./" else url)
 
     def _badge(self, label: str, percent: int | None) -> str:
-        return badge_svg(label, percent, self.site.template.level(percent or 0).color)
+        return badge_svg(label, percent, self.site.template.level(percent or 0).color, self.labels("badge.unreadable"))
 
     def render_page(self, src_uri: str, name: str, **context: Any) -> str:
         """A fragment that goes into the page at `src_uri`, with `base_url` as MkDocs gives it."""
@@ -458,6 +479,12 @@ def _problems(remote: RemoteDesign) -> tuple[Problem, ...]:
 
 def _root(url: str) -> str:
     return relative_url(".", url)
+
+
+def overview_page(title: str, marker: str) -> str:
+    """The Markdown of an overview page the site does not have: a title and `marker`. The
+    tables want the page's full width: Material hides the (empty) table of contents."""
+    return f"---\ntitle: {json.dumps(title)}\nhide: [toc]\n---\n\n# {html.escape(title)}\n\n{marker}\n"
 
 
 def place(html: str, slot: str, placement: str, marker: str) -> str:

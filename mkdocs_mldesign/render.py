@@ -42,6 +42,7 @@ Kind = Literal["fields", "list", "text", "objectives", "metrics"]
 LinkResolver = Callable[[str], str | None]
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+REMOVED_LINK = "Link removed: only http, https and mailto addresses are allowed"
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _SEPARATOR = "MLDESIGNSEPARATOR7F3A"
@@ -66,6 +67,7 @@ class _LinkGuard(Treeprocessor):
     """Drops unsafe link targets and lets the caller rewrite relative ones."""
 
     resolver: LinkResolver | None = None
+    removed = ""  # the title of a link whose target was removed
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
@@ -76,7 +78,7 @@ class _LinkGuard(Treeprocessor):
             if unsafe_url(url):
                 del element.attrib[attribute]
                 element.set("class", "mldesign-unsafe-link")
-                element.set("title", "Link removed: only http, https and mailto addresses are allowed")
+                element.set("title", self.removed)
             elif self.resolver is not None and not url.startswith(("#", "/")) and not _SCHEME.match(url.lower()):
                 resolved = self.resolver(url)
                 if resolved is not None:
@@ -86,12 +88,15 @@ class _LinkGuard(Treeprocessor):
 class SafeMarkdown:
     """One Markdown converter for authors' text, built once and reused for every page."""
 
-    def __init__(self, extensions: Sequence[str] = ("fenced_code", "tables", "sane_lists")) -> None:
+    def __init__(
+        self, extensions: Sequence[str] = ("fenced_code", "tables", "sane_lists"), *, removed: str = REMOVED_LINK
+    ) -> None:
         self._md = markdown.Markdown(extensions=list(extensions))
         # Raw HTML becomes visible text: front-matter values are data, not markup.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
         self._guard = _LinkGuard(self._md)
+        self._guard.removed = removed
         self._md.treeprocessors.register(self._guard, "mldesign_link_guard", 0)
 
     def convert(self, text: str, resolver: LinkResolver | None = None) -> str:

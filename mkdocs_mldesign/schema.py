@@ -340,6 +340,9 @@ def _merge(base: JSON, ext: JSON, where: tuple[str | int, ...], template: Templa
                     raise _ExtensionError((*here, name), "a field's schema must be a mapping")
                 if name in props and isinstance(props[name], dict):
                     target = props[name]
+                    sub = dict(sub)
+                    if isinstance(sub.get("x-mldesign"), dict):  # about the field itself: its translations
+                        _merge_field_meta(target, sub.pop("x-mldesign"))
                     # Sections accept `{na: ...}` through if/then/else: extend the mapping form.
                     body = target if "properties" in target else template.mapping_form(target)
                     _merge(body if body is not None else target, sub, (*here, name), template)
@@ -367,10 +370,31 @@ def _merge(base: JSON, ext: JSON, where: tuple[str | int, ...], template: Templa
             base[key] = copy.deepcopy(value)
 
 
+def _merge_field_meta(target: JSON, meta: JSON) -> None:
+    """An extension's `x-mldesign` for a field the schema has: its translations are added
+    language by language, anything else replaces the schema's."""
+    own = target.setdefault("x-mldesign", {})
+    for key, value in meta.items():
+        if key == "translations":
+            _merge_translations(own, value)
+        else:
+            own[key] = copy.deepcopy(value)
+
+
+def _merge_translations(node: JSON, translations: JSON) -> None:
+    merged = node.setdefault("translations", {})
+    for language, texts in translations.items():
+        merged[language] = {**merged.get(language, {}), **texts}
+
+
 def _merge_site_meta(base: JSON, value: JSON) -> None:
     groups = base.setdefault("groups", [])
-    known = {g["key"] for g in groups}
-    groups.extend(copy.deepcopy(g) for g in value.get("groups", []) if g["key"] not in known)
+    known = {g["key"]: g for g in groups}
+    for group in value.get("groups", []):
+        if group["key"] not in known:
+            groups.append(copy.deepcopy(group))
+        elif "translations" in group:  # the extension translates one of the schema's groups
+            _merge_translations(known[group["key"]], group["translations"])
 
 
 def merge_extension(base: JSON, extension: JSON) -> JSON:
@@ -453,7 +477,7 @@ def _pointer(path: Sequence[str | int]) -> str:
 #: that used them could make a reference resolve outside the schema.
 _IDENTIFYING = ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")
 _REFERENCING = ("$ref", "$dynamicRef", "$recursiveRef")
-_FIELD_META = {"group", "counts", "single", "selector", "choices", "hint", "shown"}
+_FIELD_META = {"group", "counts", "single", "selector", "choices", "hint", "shown", "translations"}
 
 
 def _walk(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], JSON]]:
@@ -496,11 +520,13 @@ def check_extension(extension: JSON, base: JSON) -> None:
         for name in ("title", "description"):
             if name in group and not isinstance(group[name], str):
                 raise _ExtensionError((*where, name), f"a group's `{name}` must be text")
-        extra = set(group) - {"key", "title", "description"}
+        extra = set(group) - {"key", "title", "description", "translations"}
         if extra:
             raise _ExtensionError(
-                (*where, sorted(map(str, extra))[0]), "a group has only `key`, `title` and `description`"
+                (*where, sorted(map(str, extra))[0]),
+                "a group has only `key`, `title`, `description` and `translations`",
             )
+        _check_translations(group.get("translations", {}), (*where, "translations"))
         group_keys.add(group["key"])
 
     for path, node in _walk(extension):
@@ -563,6 +589,7 @@ def _check_field_meta(meta: Any, where: tuple[str | int, ...], group_keys: set[s
     for name in ("single", "selector", "hint", "shown"):
         if name in meta and not isinstance(meta[name], str):
             raise _ExtensionError((*where, name), f"`{name}` must be text")
+    _check_translations(meta.get("translations", {}), (*where, "translations"))
     choices = meta.get("choices", {})
     if not isinstance(choices, dict) or not all(
         isinstance(v, list) and all(isinstance(x, str) for x in v) for v in choices.values()
@@ -570,6 +597,24 @@ def _check_field_meta(meta: Any, where: tuple[str | int, ...], group_keys: set[s
         raise _ExtensionError(
             (*where, "choices"), "`choices` must map each value of the selector to a list of field names"
         )
+
+
+def _check_translations(value: Any, where: tuple[str | int, ...]) -> None:
+    """`translations`: a mapping of language codes (`de`, `pt-BR`) to a `title` and a
+    `description`, each text."""
+    if not isinstance(value, dict):
+        raise _ExtensionError(where, "`translations` must map language codes, such as de, to a title and a description")
+    for language, texts in value.items():
+        here = (*where, language)
+        if not isinstance(language, str) or not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", language):
+            raise _ExtensionError(here, "a translation is named by a language code, such as de, fr or pt-BR")
+        if not isinstance(texts, dict) or not texts:
+            raise _ExtensionError(here, "a translation must be a mapping with `title` and/or `description`")
+        for name, text in texts.items():
+            if name not in ("title", "description"):
+                raise _ExtensionError((*here, name), "a translation has only `title` and `description`")
+            if not isinstance(text, str):
+                raise _ExtensionError((*here, name), f"a translated `{name}` must be text")
 
 
 def read_extension(path: str) -> JSON:

@@ -135,6 +135,16 @@ def plugin_entry(plugins: Any, name: str = "mldesign") -> tuple[bool, dict[str, 
     return False, {}
 
 
+def theme_settings(theme: Any) -> dict[str, Any]:
+    """A site's `theme` as MkDocs would see it, for what the plugin reads of it (language,
+    palette): the mldesign theme's own defaults under the site's settings."""
+    given = dict(theme) if isinstance(theme, Mapping) else {"name": theme} if isinstance(theme, str) else {}
+    if given.get("name") != "mldesign":
+        return given
+    defaults = yaml.safe_load((Path(__file__).parent / "theme" / "mkdocs_theme.yml").read_text(encoding="utf-8"))
+    return {**{k: v for k, v in (defaults or {}).items() if k in ("palette", "language")}, **given}
+
+
 def load(path: Path) -> SiteConfig:
     """The site `path` (a mkdocs.yml) describes; `ConfigError` when it cannot be used."""
     path = path.resolve()
@@ -145,7 +155,13 @@ def load(path: Path) -> SiteConfig:
     except ConfigError as exc:
         raise ConfigError(f"{shown_path(path)}: {exc}") from None
     try:
-        options = parse_options(plugin, config_dir=str(root), permalink=toc_permalink(raw.get("markdown_extensions")))
+        options = parse_options(
+            plugin,
+            config_dir=str(root),
+            permalink=toc_permalink(raw.get("markdown_extensions")),
+            theme=theme_settings(raw.get("theme")),
+            extra=raw.get("extra") if isinstance(raw.get("extra"), Mapping) else None,
+        )
     except SettingsError as exc:
         raise ConfigError(f"{shown_path(path)}: mldesign: {exc}") from None
     docs = raw.get("docs_dir", "docs")

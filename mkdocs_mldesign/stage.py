@@ -34,8 +34,22 @@ import yaml
 from . import __version__, frontmatter
 from .design import PageResult
 from .history import HISTORY_CACHE, GitLog, Timeline, cache_file
+from .i18n import Labels
 from .options import nav_mentions
-from .publish import CSS, JS, OWN_FOLDERS, TEMPLATES_DIR, PageOutput, Publisher, RenderError, page_url, template_env
+from .problems import shown_path
+from .publish import (
+    CSS,
+    JS,
+    OWN_FOLDERS,
+    TEMPLATES_DIR,
+    PageOutput,
+    Publisher,
+    RenderError,
+    overview_page,
+    page_url,
+    template_env,
+)
+from .settings import SettingsError
 from .site import Report, Site, SiteError
 from .siteconfig import ConfigError, SiteConfig
 from .siteconfig import load as load_config
@@ -80,8 +94,12 @@ def stage(
     try:
         config = load_config(config_file)
         site = Site.load(config.options.settings)
+        outputs = config.options.outputs
+        labels = Labels.build(site.template, outputs.language, outputs.labels)
     except (ConfigError, SiteError) as exc:
         raise StageError(str(exc)) from None
+    except SettingsError as exc:
+        raise StageError(f"{shown_path(config.path)}: mldesign: {exc}") from None
     root = config.path.parent
     written = root / CONFIG_NAME
     target = root / STAGE
@@ -137,6 +155,7 @@ def stage(
         source_links=True,
         remote=remote,
         history=(lambda src: timeline.versions(src, by_src[src].design_file)) if timeline is not None else None,
+        labels=labels,
     )
     building = target.with_name(target.name + ".new")
     _remove_ours(building)
@@ -166,7 +185,7 @@ def stage(
                 text = _text(config.docs_dir / outputs.overview)
                 text = _at_marker(text, OVERVIEW_MARKER, marker) or f"{text}\n\n{marker}\n"
             else:
-                text = f"---\ntitle: Designs\nhide: [toc]\n---\n\n# Designs\n\n{marker}\n"
+                text = overview_page(labels("overview.title"), marker)
             _write(docs / outputs.overview, text)
             shown.add(outputs.overview)
         for path, text in publisher.files():
@@ -193,7 +212,7 @@ def stage(
     (building / MARKER_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     _remove_ours(target)
     building.rename(target)
-    _write_config(written, config, target, site_dir)
+    _write_config(written, config, target, site_dir, labels("overview.title"))
     return Staged(report, config, written, target, git_reason=said)
 
 
@@ -383,7 +402,7 @@ def _refuse_foreign(config_file: Path, stage_dir: Path) -> None:
             raise StageError(f"{folder} exists and was not written by mldesign; move it away, then run again")
 
 
-def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str | None) -> None:
+def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str | None, overview_title: str) -> None:
     extension = {"mkdocs_mldesign.zensical": {"stage": str(stage_dir)}}
     user_extensions = config.raw.get("markdown_extensions")
     data: dict[str, Any] = {
@@ -398,7 +417,7 @@ def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str
         data["site_dir"] = site_dir
     overview = config.options.outputs.overview
     if overview and isinstance(config.nav, list) and not nav_mentions(config.nav, overview):
-        data["nav"] = [{"Designs": overview}]
+        data["nav"] = [{overview_title: overview}]
     text = (
         f"{HEADER} from {config.path.name}: do not edit, do not commit.\n"
         f"# Build with: zensical build -f {path.name}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

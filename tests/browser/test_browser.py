@@ -175,7 +175,7 @@ def test_overview_sorts_and_filters(example_site: ExampleSite, new_tab: NewTab) 
     assert len(initial) == len(example_site.designs)
     assert {r["id"]: r["percent"] for r in initial} == {i: d["completeness"] for i, d in example_site.designs.items()}
     assert all(r["visible"] for r in initial)
-    expect(page.locator(".mldesign-overview__count")).to_have_text(f"{len(initial)} of {len(initial)} designs")
+    expect(page.locator(".mldesign-overview__count")).to_have_text(f"{len(initial)} of {len(initial)} designs shown")
     assert low_contrast(tab, ".mldesign-index") == []
     tab.screenshot("overview-light", full_page=True)
 
@@ -199,7 +199,7 @@ def test_overview_sorts_and_filters(example_site: ExampleSite, new_tab: NewTab) 
     shown = rows(tab, visible_only=True)
     assert {r["id"] for r in shown} == drafts
     assert all(r["status"] == "draft" for r in shown)
-    expect(page.locator(".mldesign-overview__count")).to_have_text(f"{len(drafts)} of {len(initial)} designs")
+    expect(page.locator(".mldesign-overview__count")).to_have_text(f"{len(drafts)} of {len(initial)} designs shown")
     tab.screenshot("overview-filtered", full_page=True)
 
     # Free text, over every column: here an owner shared by some designs.
@@ -215,7 +215,9 @@ def test_overview_sorts_and_filters(example_site: ExampleSite, new_tab: NewTab) 
     # Both filters at once.
     status.select_option("draft")
     assert {r["id"] for r in rows(tab, visible_only=True)} == owned & drafts
-    expect(page.locator(".mldesign-overview__count")).to_have_text(f"{len(owned & drafts)} of {len(initial)} designs")
+    expect(page.locator(".mldesign-overview__count")).to_have_text(
+        f"{len(owned & drafts)} of {len(initial)} designs shown"
+    )
     tab.assert_clean()
 
 

@@ -57,7 +57,7 @@ def test_unwritten_dates_come_from_the_first_and_last_commit(repo: Repo, capture
     assert dates(designs["a"]) == ("2024-01-05", "2024-03-01", {"created": "git", "updated": "git"})
     html = (repo.root / "site/a/index.html").read_text(encoding="utf-8")
     last = git(repo.root, "rev-parse", "HEAD")
-    assert '<time datetime="2024-03-01">2024-03-01</time><span class="mldesign-meta__source"' in html
+    assert '<time datetime="2024-03-01">Mar 1, 2024</time><span class="mldesign-meta__source"' in html
     assert f"(from git, {last[:7]})" in html
     assert [r for r in records if "git" in r.getMessage()] == []  # nothing to say about git
     # The command line gives the same dates, from the same history.

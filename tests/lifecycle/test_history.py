@@ -42,11 +42,11 @@ def test_the_page_shows_each_status_change(tmp_path: Path) -> None:
     build(load_config(str(repo.root / "mkdocs.yml")))
     html = (repo.root / "site/a/index.html").read_text(encoding="utf-8")
     assert steps(html) == [
-        f"2024-01-05 draft 0% complete {shas[0][:7]} First draft",
-        f"2024-03-01 review 8% complete version 0.2 {shas[2][:7]} Ready for review",
-        f"2024-04-01 draft 0% complete version 0.3 {shas[3][:7]} Back to the drawing board",
+        f"Jan 5, 2024 draft 0% complete {shas[0][:7]} First draft",
+        f"Mar 1, 2024 review 8% complete version 0.2 {shas[2][:7]} Ready for review",
+        f"Apr 1, 2024 draft 0% complete version 0.3 {shas[3][:7]} Back to the drawing board",
     ]
-    assert "3 statuses in git since 2024-01-05" in html
+    assert "3 statuses in git since Jan 5, 2024" in html
     assert f'title="commit {shas[2]}"' in html
 
 
@@ -65,10 +65,12 @@ def test_a_version_that_could_not_be_read_is_a_step_of_its_own(tmp_path: Path) -
     repo.commit("2024-06-01", "Mended", {"a.md": page("draft", version="0.4")})
     build(load_config(str(repo.root / "mkdocs.yml")))
     html = (repo.root / "site/a/index.html").read_text(encoding="utf-8")
-    assert [s.split(" ", 2)[:2] for s in steps(html)][-3:] == [
-        ["2024-04-01", "draft"],
-        ["2024-05-01", "could"],
-        ["2024-06-01", "draft"],
+    # The date as written on the page ("Apr 1, 2024"), then the status or "could not be read".
+    assert [s.split(" ", 4)[3:4] for s in steps(html)][-3:] == [["draft"], ["could"], ["draft"]]
+    assert [s.split(" ", 3)[:3] for s in steps(html)][-3:] == [
+        ["Apr", "1,", "2024"],
+        ["May", "1,", "2024"],
+        ["Jun", "1,", "2024"],
     ]
 
 

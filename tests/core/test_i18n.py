@@ -1,0 +1,300 @@
+"""Labels in the site's language: the shipped catalogs, the fallback of each key, the
+site's own labels and an extension's translations."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from mkdocs_mldesign.i18n import SHIPPED, Labels, catalog, language_of, localize, schema_texts, shipped_language
+from mkdocs_mldesign.schema import SchemaError, Template, load_template
+from mkdocs_mldesign.settings import SettingsError
+
+PLACEHOLDER = re.compile(r"\{(\w+)")
+
+
+def placeholders(text: Any) -> set[str]:
+    forms = text.values() if isinstance(text, dict) else [text]
+    return {name for form in forms for name in PLACEHOLDER.findall(form)}
+
+
+@pytest.mark.parametrize("language", [code for code in SHIPPED if code != "en"])
+def test_every_catalog_has_every_english_key_with_the_same_placeholders(language: str) -> None:
+    english, translated = catalog("en"), catalog(language)
+    assert set(translated) == set(english)
+    for key, text in english.items():
+        if key != "date.format":  # a language may write the month as a number
+            assert placeholders(translated[key]) == placeholders(text), key
+        assert isinstance(translated[key], dict) == isinstance(text, dict), key
+        if isinstance(text, dict):
+            assert set(translated[key]) == {"one", "other"}, key
+    months = translated["date.months"]
+    assert isinstance(months, str)
+    assert len(months.split("|")) == 12
+
+
+def test_the_catalog_files_are_the_shipped_languages() -> None:
+    files = {p.name.removesuffix(".json") for p in (resources.files("mkdocs_mldesign") / "locales").iterdir()}
+    assert files == set(SHIPPED)
+    for name in files:  # each is plain JSON a translator can edit
+        json.loads((resources.files("mkdocs_mldesign") / "locales" / f"{name}.json").read_text("utf-8"))
+
+
+def test_the_schema_is_translated_into_german_in_full(template: Template) -> None:
+    english, german = schema_texts(template), schema_texts(template, "de")
+    assert set(german) == set(english)
+    same = {k for k in english if german[k] == english[k]}
+    # Words German borrows as they are; everything else is German.
+    assert {english[k] for k in same} <= {
+        "Status",
+        "Version",
+        "Team",
+        "Integration",
+        "Offline",
+        "Online",
+        "Batch",
+        "Feedback",
+        "Labeling",
+        "Governance",
+    }
+
+
+def test_language_comes_from_the_option_then_the_theme() -> None:
+    assert language_of({"language": "de"}) == "de"
+    assert language_of({"language": "de"}, "fr") == "fr"
+    assert language_of({"locale": "pt_BR"}) == "pt-BR"
+    assert language_of({}) == language_of(None) == "en"
+    assert language_of("material") == "en"  # type: ignore[arg-type]  # a theme given by name only
+
+
+@pytest.mark.parametrize(
+    ("code", "shipped"),
+    [
+        ("de", "de"),
+        ("de-CH", "de"),
+        ("DE", "de"),
+        ("pt", "pt-BR"),
+        ("pt-BR", "pt-BR"),
+        ("pt_BR", "pt-BR"),
+        ("zh", "zh"),
+        ("zh-Hans", "zh"),
+        ("zh-TW", "en"),
+        ("zh-Hant", "en"),
+        ("ja", "ja"),
+        ("nl", "en"),
+        ("", "en"),
+    ],
+)
+def test_a_language_reads_its_own_catalog_or_its_base_or_english(code: str, shipped: str) -> None:
+    assert shipped_language(code) == shipped
+
+
+def test_plurals_follow_the_language(template: Template) -> None:
+    english, french, japanese = (Labels.build(template, code) for code in ("en", "fr", "ja"))
+    assert [english("overview.total", count=n) for n in (0, 1, 2)] == ["0 designs", "1 design", "2 designs"]
+    assert [french("overview.total", count=n) for n in (0, 1, 2)] == ["0 design", "1 design", "2 designs"]
+    assert japanese("overview.total", count=1) == japanese("overview.total", count=5).replace("5", "1")
+
+
+def test_dates_are_written_the_languages_way(template: Template) -> None:
+    shown = {code: Labels.build(template, code).date("2026-03-05") for code in SHIPPED}
+    assert shown == {
+        "en": "Mar 5, 2026",
+        "de": "5. März 2026",
+        "fr": "5 mars 2026",
+        "es": "5 mar 2026",
+        "pt-BR": "5 de mar. de 2026",
+        "ja": "2026年3月5日",
+        "zh": "2026年3月5日",
+    }
+    german = Labels.build(template, "de")
+    assert german.date("2026-13-01") == "2026-13-01"  # not a date: shown as written
+    assert german.date("soon") == "soon"
+    iso = Labels.build(template, "de", {"date.format": "{iso}"})
+    assert iso.date("2026-03-05") == "2026-03-05"
+
+
+def test_a_site_label_wins_and_a_missing_one_keeps_the_shipped_text_not_english(template: Template) -> None:
+    labels = Labels.build(template, "de", {"checklist.heading": "Prüfliste", "overview.total": {"one": "ein Entwurf"}})
+    assert labels("checklist.heading") == "Prüfliste"
+    assert labels("checklist.filled") == "Ausgefüllt"  # left out: the German, not "Filled"
+    assert labels("overview.total", count=1) == "ein Entwurf"
+    assert labels("overview.total", count=3) == "3 Designs"  # the form left out: the German one
+    assert labels("section.data.title") == "Daten"
+    assert Labels.build(template, "de", {"section.data.title": "Datenlage"})("section.data.title") == "Datenlage"
+
+
+def test_a_language_without_a_catalog_is_english_key_by_key(template: Template) -> None:
+    labels = Labels.build(template, "nl", {"checklist.heading": "Controlelijst"})
+    assert labels.shipped == "en"
+    assert labels("checklist.heading") == "Controlelijst"
+    assert labels("checklist.filled") == "Filled"
+    french = Labels.build(template, "fr")
+    assert french("section.data.title") == "Data"  # no French schema text shipped: English, for that key only
+    assert french("checklist.heading") == "Liste de contrôle"
+
+
+def test_a_site_label_that_does_not_exist_is_refused_with_a_suggestion(template: Template) -> None:
+    with pytest.raises(SettingsError, match=r"no label `checklist.heding`; did you mean `checklist.heading`\?"):
+        Labels.build(template, "de", {"checklist.heding": "x"})
+    with pytest.raises(SettingsError, match="must be text"):
+        Labels.build(template, "de", {"checklist.heading": 3})
+    with pytest.raises(SettingsError, match="`one` and `other`"):
+        Labels.build(template, "de", {"overview.total": {"few": "x"}})
+    # A status of the site's own is a label too.
+    assert Labels.build(template, "de", {"status.parked": "geparkt"}).status("parked") == "geparkt"
+    assert Labels.build(template, "de").status("parked") == "parked"
+
+
+def test_a_broken_brace_in_a_site_label_is_shown_as_written(template: Template) -> None:
+    labels = Labels.build(template, "en", {"overview.total": "{count} designs {oops} {count!r} {"})
+    assert labels("overview.total", count=2) == "2 designs {oops} {count!r} {"
+
+
+def test_a_value_with_markup_is_kept_and_everything_else_is_escaped(template: Template) -> None:
+    from markupsafe import Markup
+
+    labels = Labels.build(template, "en", {"objective.measured_by": "<b>by</b> {metric}"})
+    out = labels("objective.measured_by", metric=Markup('<a href="#m">m</a>'))
+    assert out == '&lt;b&gt;by&lt;/b&gt; <a href="#m">m</a>'
+
+
+EXTENSION = {
+    "x-mldesign": {
+        "groups": [
+            {"key": "ops", "title": "Operations", "translations": {"de": {"title": "Betrieb"}}},
+            {"key": "product", "translations": {"fr": {"title": "Produit"}}},
+        ]
+    },
+    "properties": {
+        "runbook": {
+            "title": "Runbook",
+            "description": "Who is woken up at night?",
+            "x-mldesign": {
+                "group": "ops",
+                "translations": {"de": {"title": "Betriebshandbuch", "description": "Wer wird nachts geweckt?"}},
+            },
+            "type": "object",
+            "properties": {
+                "pager": {
+                    "title": "Pager",
+                    "type": "string",
+                    "x-mldesign": {"translations": {"de": {"title": "Rufbereitschaft"}}},
+                }
+            },
+        },
+        "background": {
+            "x-mldesign": {"translations": {"fr": {"title": "Contexte"}}},
+            "properties": {
+                "market": {
+                    "title": "Market",
+                    "type": "string",
+                    "x-mldesign": {"translations": {"de": {"title": "Markt"}}},
+                }
+            },
+        },
+    },
+}
+
+
+def test_an_extension_carries_its_own_translations() -> None:
+    template = load_template(EXTENSION)
+    german, french = Labels.build(template, "de"), Labels.build(template, "fr")
+    assert german("section.runbook.title") == "Betriebshandbuch"
+    assert german("section.runbook.pager.title") == "Rufbereitschaft"
+    assert german("section.runbook.pager.description", default="") == ""  # none in any language
+    assert german("group.ops.title") == "Betrieb"
+    assert german("section.background.market.title") == "Markt"
+    # Translating the schema's own text into a language it lacks, and keeping its German.
+    assert french("section.background.title") == "Contexte"
+    assert german("section.background.title") == "Hintergrund"
+    assert french("group.product.title") == "Produit"
+    assert german("group.product.title") == "Produktdesign"
+    shown = localize(template, german)
+    runbook = shown.section("runbook")
+    assert runbook is not None
+    assert runbook.title == "Betriebshandbuch"
+    assert [f.title for f in runbook.fields] == ["Rufbereitschaft"]
+    data = shown.section("data")
+    assert data is not None
+    assert {f.parent for f in data.fields} == {"Trainingsdaten", "Produktionsdaten"}
+    assert load_template(EXTENSION).section("runbook").title == "Runbook"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("translations", "message"),
+    [
+        ("de", "must map language codes"),
+        ({"deutsch!": {"title": "x"}}, "language code"),
+        ({"de": {"label": "x"}}, "only `title` and `description`"),
+        ({"de": {"title": 3}}, "must be text"),
+        ({"de": {}}, "a mapping with `title`"),
+    ],
+)
+def test_a_translation_that_cannot_be_used_is_refused_at_its_place(translations: Any, message: str) -> None:
+    extension = {
+        "properties": {"extra": {"title": "Extra", "type": "string", "x-mldesign": {"translations": translations}}}
+    }
+    with pytest.raises(SchemaError, match=message) as raised:
+        load_template(extension)
+    assert raised.value.path[:4] == ("properties", "extra", "x-mldesign", "translations")
+
+
+#: Labels a language writes as English does: the same word ("Status", "Design"), or no
+#: words at all ("{severity} · {rule}"). Any other label equal to its English was left
+#: untranslated.
+SAME_AS_ENGLISH = {
+    "de": {
+        "canvas.status",
+        "canvas.toolbar",
+        "column.design",
+        "column.status",
+        "meta.version",
+        "overview.filter",
+        "overview.status",
+        "overview.title",
+        "problems.rule",
+        "state.cell",
+    },
+    "fr": {
+        "badge.design",
+        "badge.designs",
+        "column.design",
+        "column.site",
+        "history.commit",
+        "history.version",
+        "meta.version",
+        "overview.title",
+        "overview.total",
+        "problems.rule",
+    },
+    "es": {"history.commit", "problems.rule", "severity.error", "state.cell"},
+    "pt-BR": {
+        "badge.design",
+        "badge.designs",
+        "canvas.status",
+        "canvas.toolbar",
+        "column.design",
+        "column.site",
+        "column.status",
+        "completeness.percent",
+        "history.commit",
+        "overview.status",
+        "overview.title",
+        "overview.total",
+        "problems.rule",
+        "state.cell",
+    },
+    "ja": {"completeness.percent", "problems.rule"},
+    "zh": {"completeness.percent", "problems.rule"},
+}
+
+
+@pytest.mark.parametrize("language", sorted(SAME_AS_ENGLISH))
+def test_no_label_is_left_in_english(language: str) -> None:
+    english, translated = catalog("en"), catalog(language)
+    assert {k for k in english if translated[k] == english[k]} == SAME_AS_ENGLISH[language]
