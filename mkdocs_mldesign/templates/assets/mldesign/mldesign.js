@@ -3,9 +3,11 @@
  *
  * Enhances every table.mldesign-overview: reveals the filter controls (rendered
  * `hidden`, so without JavaScript the page is a plain table), sorts on a click on
- * any column header, filters rows by status and by free text, and says how many
- * designs are shown. No dependencies, no network. Works with Material's instant
- * navigation (document$) and does nothing on pages without the table.
+ * any column header, filters rows by status and by free text, says how many
+ * designs are shown, and, when the table is wider than the screen, names the
+ * columns scrolled out of sight. No dependencies, no network. Works with
+ * Material's instant navigation (document$) and does nothing on pages without
+ * the table.
  */
 (function () {
   "use strict";
@@ -70,6 +72,24 @@
     body.appendChild(fragment);
   }
 
+  // "3 of 10 designs shown", in the page's language: the overview writes the label's
+  // two forms (data-mldesign-one, data-mldesign-other) and the language's plural rule
+  // picks one by the total.
+  var plurals = (function () {
+    try {
+      return new Intl.PluralRules(document.documentElement.lang || undefined);
+    } catch (error) {
+      return null; // no Intl, or a language code it does not know
+    }
+  })();
+
+  function countText(output, shown, total) {
+    var one = plurals ? plurals.select(total) === "one" : total === 1;
+    var text = output.getAttribute(one ? "data-mldesign-one" : "data-mldesign-other") ||
+      "{shown} of {count} designs shown";
+    return text.replace("{shown}", String(shown)).replace("{count}", String(total));
+  }
+
   function findControls(table) {
     var node = table.parentNode;
     while (node && node.nodeType === 1) {
@@ -83,6 +103,76 @@
       node = node.parentNode;
     }
     return null;
+  }
+
+  // A table wider than the screen scrolls sideways in its wrapper, under its first
+  // columns (the stylesheet keeps them in place). A line above it names the columns out
+  // of sight, from the wrapper's translated text (data-mldesign-more, with {columns}),
+  // and is hidden when every column is in sight. Screen readers read every column
+  // anyway, so it is aria-hidden.
+  function nameHiddenColumns(table) {
+    var wrapper = table.parentNode;
+    var text = wrapper && wrapper.nodeType === 1 ? wrapper.getAttribute("data-mldesign-more") : null;
+    var head = table.tHead;
+    if (!text || !head || !head.rows.length) {
+      return;
+    }
+    var headers = head.rows[head.rows.length - 1].cells;
+    var hint = document.createElement("p");
+    hint.className = "mldesign-scroll__more";
+    hint.setAttribute("aria-hidden", "true");
+    hint.hidden = true;
+    wrapper.parentNode.insertBefore(hint, wrapper);
+
+    function update() {
+      var view = wrapper.getBoundingClientRect();
+      var start = view.left + wrapper.clientLeft;
+      var end = start + wrapper.clientWidth;
+      // The columns that stay in place cover what scrolls under them.
+      var fixed = Array.prototype.map.call(headers, function (header) {
+        return window.getComputedStyle(header).position === "sticky";
+      });
+      var open = start;
+      Array.prototype.forEach.call(headers, function (header, i) {
+        if (fixed[i]) {
+          open = Math.max(open, header.getBoundingClientRect().right);
+        }
+      });
+      var names = [];
+      Array.prototype.forEach.call(headers, function (header, i) {
+        var box = header.getBoundingClientRect();
+        if (box.width > 0 && (box.left < (fixed[i] ? start : open) - 1 || box.right > end + 1)) {
+          names.push((header.textContent || "").trim());
+        }
+      });
+      hint.hidden = names.length === 0;
+      // A function, so a `$` in a column's name is not read as a pattern.
+      hint.textContent = names.length ? text.replace("{columns}", function () {
+        return names.join(", ");
+      }) : "";
+    }
+
+    var pending = false;
+    function schedule() {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(function () {
+          pending = false;
+          update();
+        });
+      }
+    }
+
+    wrapper.addEventListener("scroll", schedule, { passive: true });
+    if (typeof window.ResizeObserver === "function") {
+      // The window's width, and the table's, which filtering changes.
+      var observer = new window.ResizeObserver(schedule);
+      observer.observe(wrapper);
+      observer.observe(table);
+    } else {
+      window.addEventListener("resize", schedule);
+    }
+    update();
   }
 
   function enhance(table) {
@@ -112,6 +202,7 @@
         });
       });
     }
+    nameHiddenColumns(table);
 
     var controls = findControls(table);
     if (!controls) {
@@ -136,7 +227,7 @@
         }
       });
       if (count) {
-        count.textContent = shown + " of " + rows.length + " design" + (rows.length === 1 ? "" : "s");
+        count.textContent = countText(count, shown, rows.length);
       }
     }
 
