@@ -22,7 +22,6 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from difflib import get_close_matches
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,6 +30,7 @@ from markupsafe import Markup, escape
 
 from .schema import Field, Section, Template
 from .settings import SettingsError
+from .suggest import closest
 
 #: Languages with a shipped catalog, by the code Material's `theme.language` uses.
 SHIPPED = ("en", "de", "fr", "es", "pt-BR", "ja", "zh")
@@ -247,8 +247,8 @@ def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> 
     out: dict[str, Text] = {}
     for key, value in overrides.items():
         if not isinstance(key, str) or not (key in known or key.startswith("status.")):
-            hint = get_close_matches(str(key), list(known), n=1)
-            also = f"; did you mean `{hint[0]}`?" if hint else ""
+            hint = closest(str(key), list(known))
+            also = f"; did you mean `{hint}`?" if hint else ""
             raise SettingsError(
                 f"`labels`: there is no label `{key}`{also} (`mldesign labels` lists every key with its text)"
             )

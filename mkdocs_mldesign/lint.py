@@ -25,7 +25,6 @@ a section marked `na` counts as answered, as it does for completeness.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from .design import Design, too_many
 from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
 from .settings import Level, Settings, SettingsError
+from .suggest import closest
 from .validation import Path
 
 Scope = Literal["design", "site"]
@@ -170,16 +170,9 @@ def rule(rule_id: str) -> Rule:
 # --- settings ---------------------------------------------------------------------------
 
 
-#: Past this many known names a suggestion is not looked for: comparing costs time,
-#: and among so many names the closest one is rarely the one meant.
-MAX_SUGGESTION_NAMES = 300
-
-
 def _did_you_mean(name: str, known: Sequence[str]) -> str:
-    if len(known) > MAX_SUGGESTION_NAMES:
-        return ""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    close = closest(name, known)
+    return f" (did you mean `{close}`?)" if close else ""
 
 
 def parse_lint_settings(raw: Any) -> dict[str, Level]:

@@ -9,7 +9,6 @@ person can act on.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .schema import Template, ecma_pattern
+from .suggest import closest
 
 if TYPE_CHECKING:
     import jsonschema
@@ -308,18 +308,16 @@ def _refuse(uri: str) -> Any:
 def _closest(name: str, known: list[str], cutoff: float = 0.6) -> str | None:
     """The known name `name` most likely stands for: the same but for case, spaces or
     dashes, else the closest spelling."""
-    if not known or len(known) > 300:
+    if not known:
         return None
     folded = {re.sub(r"[\s_-]+", "_", k.strip().lower()): k for k in known}
     same = folded.get(re.sub(r"[\s_-]+", "_", name.strip().lower()))
     if same is not None:
         return same
-    close = difflib.get_close_matches(name, known, n=1, cutoff=cutoff) or difflib.get_close_matches(
-        name.lower(), [k.lower() for k in known], n=1, cutoff=cutoff
-    )
-    if not close:
+    close = closest(name, known, cutoff) or closest(name.lower(), [k.lower() for k in known], cutoff)
+    if close is None:
         return None
-    return next((k for k in known if k.lower() == close[0].lower()), close[0])
+    return next((k for k in known if k.lower() == close.lower()), close)
 
 
 def _hint(schema: dict[str, Any]) -> str:
