@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Backstage TechDocs pins its own Material and Markdown versions, so its route is tested
-# in a venv of its own; DOMPurify (from npm) runs in Chromium over the built pages.
+# in a venv of its own; DOMPurify (from npm) runs in Chromium over the built pages, and so
+# does axe-core, the accessibility audit (tests/browser/test_accessibility.py).
 TECHDOCS := .venv-techdocs
 TECHDOCS_STAMP := $(TECHDOCS)/.installed
 DOMPURIFY := .node/node_modules/dompurify/dist/purify.min.js
+AXE := .node/node_modules/axe-core/axe.min.js
+NODE_PACKAGES := dompurify@3.4.18 axe-core@4.14.1
 
 $(TECHDOCS_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(TECHDOCS)
@@ -40,10 +43,12 @@ $(CORE_STAMP): pyproject.toml
 	$(CORE)/bin/python -m pip install --quiet $(CORE_DEPS)
 	@touch $@
 
-$(DOMPURIFY):
-	npm install --silent --no-audit --no-fund --no-save --prefix .node dompurify@3.4.18
+# One npm command for every package: a second `npm install --no-save` into the same
+# prefix would prune what the first installed.
+$(DOMPURIFY) $(AXE) &:
+	npm install --silent --no-audit --no-fund --no-save --prefix .node $(NODE_PACKAGES)
 
-routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(DOMPURIFY)
+routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(DOMPURIFY) $(AXE)
 
 ## Build the example site (strict) into example_site/site/.
 site: $(STAMP)

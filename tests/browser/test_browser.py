@@ -64,11 +64,17 @@ def rows(tab: Tab, *, visible_only: bool = False) -> list[dict[str, Any]]:
 # translucent surface over the page colour), text blended by its opacity.
 _COLOURS_JS = """
 (selector) => {
+  // rgb()/rgba() from 0 to 255, or color(srgb ...) from 0 to 1, which color-mix() gives.
   const parse = (c) => {
-    const m = c.match(/rgba?\\(([^)]+)\\)/);
+    const m = c.match(/(rgba?|color)\\(([^)]+)\\)/);
     if (!m) return null;
-    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
-    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    const p = m[2].split(/[\\s,\\/]+/).filter(Boolean);
+    if (m[1] === "color") {
+      if (p.shift() !== "srgb") return null;
+      return [Number(p[0]) * 255, Number(p[1]) * 255, Number(p[2]) * 255, p.length > 3 ? Number(p[3]) : 1];
+    }
+    const n = p.map(Number);
+    return [n[0], n[1], n[2], n.length > 3 ? n[3] : 1];
   };
   const over = (top, bottom) => {
     const a = top[3] + bottom[3] * (1 - top[3]);

@@ -26,3 +26,16 @@ def test_theme_extends_material_without_web_fonts(build_site: BuildSite) -> None
     assert "fonts.googleapis.com" not in html
     assert "fonts.gstatic.com" not in html
     assert 'data-md-color-scheme="default"' in html or "data-md-color-media" in html
+
+
+def test_theme_links_its_own_stylesheet_on_every_page(build_site: BuildSite) -> None:
+    """The theme's changes to Material's look (tests/browser/test_accessibility.py audits
+    them) come with the theme: linked from each page, copied into the site."""
+    built = build_site(PAGES, theme="mldesign")
+    for page, href in (
+        ("index.html", "assets/mldesign-theme/theme.css"),
+        ("designs/face/index.html", "../../assets/mldesign-theme/theme.css"),
+    ):
+        assert f'<link rel="stylesheet" href="{href}">' in built.html(page)
+    css = (built.site / "assets/mldesign-theme/theme.css").read_text(encoding="utf-8")
+    assert ".md-copyright" in css

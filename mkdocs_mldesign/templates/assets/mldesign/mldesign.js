@@ -241,7 +241,18 @@
     filter();
   }
 
+  // Material's search dialog has no accessible name; give it the search field's own
+  // (translated) label, so a screen reader says what the dialog is.
+  function nameSearchDialog() {
+    var dialog = document.querySelector('.md-search[role="dialog"]');
+    var input = dialog && dialog.querySelector("input");
+    if (dialog && input && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.getAttribute("placeholder") || "Search");
+    }
+  }
+
   function init() {
+    nameSearchDialog();
     var tables = document.querySelectorAll("table.mldesign-overview");
     Array.prototype.forEach.call(tables, enhance);
   }
