@@ -264,7 +264,46 @@ def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> 
             raise SettingsError(
                 f"`labels.{key}` must be text, or a mapping of `one` and `other` to text for a label with a number"
             )
+        _check_values(key, out[key])
     return out
+
+
+#: The values `date.format` is written with (see `Labels.date`).
+_DATE_VALUES = frozenset({"year", "month", "day", "month_name", "iso"})
+
+
+def _names_in(text: Text) -> set[str]:
+    forms = text.values() if isinstance(text, Mapping) else [text]
+    return {m.group(1) for form in forms for m in _FIELD.finditer(form)}
+
+
+@cache
+def _values_of(key: str) -> frozenset[str]:
+    """The `{name}`s a label is filled with: those any shipped catalog writes it with."""
+    if key == "date.format":
+        return _DATE_VALUES
+    return frozenset(name for language in SHIPPED for name in _names_in(catalog(language).get(key, "")))
+
+
+def _check_values(key: str, text: Text) -> None:
+    """An override names only values its label has, and `date.months` has twelve names:
+    either mistake would otherwise show on every page as it was written."""
+    if key == "date.months":
+        count = len(text.split("|")) if isinstance(text, str) else 0
+        if count != 12:
+            raise SettingsError(
+                f"`labels.date.months` must be the twelve month names, January first, separated by `|` (it has {count})"
+            )
+        return
+    if key.startswith(("status.", "group.", "section.", "field.")):
+        return  # plain text: no label of these is written with a value
+    unknown = sorted(_names_in(text) - _values_of(key))
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in sorted(_values_of(key))) or "none"
+        raise SettingsError(
+            f"`labels.{key}`: `{{{unknown[0]}}}` is not a value of this label (its values: {known});"
+            " check its spelling; `mldesign labels` lists each label with the values it has"
+        )
 
 
 def localize(template: Template, labels: Labels) -> Template:

@@ -151,8 +151,39 @@ def test_a_site_label_that_does_not_exist_is_refused_with_a_suggestion(template:
 
 
 def test_a_broken_brace_in_a_site_label_is_shown_as_written(template: Template) -> None:
-    labels = Labels.build(template, "en", {"overview.total": "{count} designs {oops} {count!r} {"})
-    assert labels("overview.total", count=2) == "2 designs {oops} {count!r} {"
+    labels = Labels.build(template, "en", {"overview.total": "{count} designs {count!r} { }"})
+    assert labels("overview.total", count=2) == "2 designs {count!r} { }"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"overview.total": "{cuont} designs"}, r"`\{cuont\}` is not a value of this label \(its values: \{count\}\)"),
+        ({"overview.shown": {"one": "{shown}", "other": "{shown} of {total}"}}, r"`\{total\}`.*\{count\}, \{shown\}"),
+        ({"checklist.heading": "Review {name}"}, r"its values: none"),
+        ({"date.format": "{year}/{mon}"}, r"`\{mon\}`.*\{day\}, \{iso\}, \{month\}, \{month_name\}, \{year\}"),
+        ({"date.months": "Jan|Feb|Mar"}, r"twelve month names.*\(it has 3\)"),
+    ],
+)
+def test_a_site_label_with_a_value_it_does_not_have_is_refused(
+    template: Template, overrides: dict[str, Any], message: str
+) -> None:
+    """Left alone, the misspelt `{name}` or the short list of months would show on every page."""
+    with pytest.raises(SettingsError, match=message):
+        Labels.build(template, "de", overrides)
+
+
+def test_a_site_label_may_use_any_value_a_shipped_language_uses(template: Template) -> None:
+    labels = Labels.build(
+        template, "de", {"date.format": "{day}.{month:02}.{year}", "date.months": "|".join("abcdefghijkl")}
+    )
+    assert labels.date("2024-03-01") == "1.03.2024"
+    assert (
+        Labels.build(
+            template, "en", {"date.format": "{month_name} {year}", "date.months": "|".join("abcdefghijkl")}
+        ).date("2024-03-01")
+        == "c 2024"
+    )
 
 
 def test_a_value_with_markup_is_kept_and_everything_else_is_escaped(template: Template) -> None:
