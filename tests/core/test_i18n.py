@@ -44,23 +44,26 @@ def test_the_catalog_files_are_the_shipped_languages() -> None:
         json.loads((resources.files("mkdocs_mldesign") / "locales" / f"{name}.json").read_text("utf-8"))
 
 
-def test_the_schema_is_translated_into_german_in_full(template: Template) -> None:
-    english, german = schema_texts(template), schema_texts(template, "de")
-    assert set(german) == set(english)
-    same = {k for k in english if german[k] == english[k]}
-    # Words German borrows as they are; everything else is German.
-    assert {english[k] for k in same} <= {
-        "Status",
-        "Version",
-        "Team",
-        "Integration",
-        "Offline",
-        "Online",
-        "Batch",
-        "Feedback",
-        "Labeling",
-        "Governance",
-    }
+#: Words a language borrows from English as they are, in the schema's titles.
+BORROWED = {
+    "de": {"Status", "Version", "Team", "Integration", "Offline", "Online", "Batch", "Feedback", "Labeling"},
+    "fr": {"Version", "Solution", "Alternatives", "Mode"},
+    "es": set(),
+    "pt-BR": {"Status", "Offline", "Online", "Feedback"},
+    "ja": set(),
+    "zh": set(),
+}
+
+
+@pytest.mark.parametrize("language", [code for code in SHIPPED if code != "en"])
+def test_the_schema_is_translated_in_full(template: Template, language: str) -> None:
+    """Every title and question of the template, in every shipped language."""
+    english, translated = schema_texts(template), schema_texts(template, language)
+    assert set(translated) == set(english)
+    same = {english[k] for k in english if translated[k] == english[k]}
+    assert same <= BORROWED[language]
+    for key, text in english.items():  # `backticks` and numbers are kept as written
+        assert re.findall(r"`[^`]*`", translated[key]) == re.findall(r"`[^`]*`", text), key
 
 
 def test_language_comes_from_the_option_then_the_theme() -> None:
@@ -133,8 +136,10 @@ def test_a_language_without_a_catalog_is_english_key_by_key(template: Template) 
     assert labels.shipped == "en"
     assert labels("checklist.heading") == "Controlelijst"
     assert labels("checklist.filled") == "Filled"
-    french = Labels.build(template, "fr")
-    assert french("section.data.title") == "Data"  # no French schema text shipped: English, for that key only
+    # An extension's section with no French of its own: English for that key only.
+    french = Labels.build(load_template(EXTENSION), "fr")
+    assert french("section.runbook.title") == "Runbook"
+    assert french("section.data.title") == "Données"
     assert french("checklist.heading") == "Liste de contrôle"
 
 
