@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,9 +30,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import dirname_to_title
 from mkdocs.utils.templates import TemplateContext
 
 from . import lint as lint_rules
@@ -176,6 +178,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._entries: dict[str, _Entry] = {}  # by src_uri; survives rebuilds under `serve`
         self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
         self._overview_page: Page | None = None
+        self._overview_generated = False
         self._blocks: dict[str, _Block] = {}  # where our HTML sits in each page's content
         self._lean_search = False  # whether Material's search alone reads pages between our two events
         self._publisher: Publisher | None = None  # this build's outputs, for on_post_build
@@ -269,11 +272,14 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                     f"mldesign: `export: {self.export_path}` would replace {taken.src_uri} in the built site; "
                     "choose another path, such as designs.json"
                 )
-        if self.overview_path and files.get_file_from_path(self.overview_path) is None:
+        overview = self.overview_path
+        self._overview_generated = False
+        if overview and files.get_file_from_path(overview) is None:
+            self._overview_generated = True
             files.append(
                 File.generated(
                     config,
-                    self.overview_path,
+                    overview,
                     content=overview_page(self.labels("overview.title"), OVERVIEW_MARKER),
                 )
             )
@@ -394,6 +400,24 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         if self._reading is not None:
             self._log, self._reading = self._reading(), None
         return self._log
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """A generated overview's folder is a section of the automatic nav, which MkDocs names
+        after the folder ("Designs"): it takes the overview's title, in the site's language."""
+        folder = posixpath.dirname(self.overview_path or "")
+        if config.nav is not None or not self._overview_generated or not folder:
+            return nav
+        named = dirname_to_title(posixpath.basename(folder))
+        sections = [item for item in nav.items if isinstance(item, Section)]
+        while sections:
+            section = sections.pop()
+            children = section.children or []
+            if section.title == named and any(
+                isinstance(child, Page) and child.file.src_uri == self.overview_path for child in children
+            ):
+                section.title = self.labels("overview.title")
+            sections.extend(child for child in children if isinstance(child, Section))
+        return nav
 
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
