@@ -178,7 +178,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._entries: dict[str, _Entry] = {}  # by src_uri; survives rebuilds under `serve`
         self._pages: dict[str, Page] = {}  # design and problem pages rendered in this build
         self._overview_page: Page | None = None
-        self._overview_generated = False
         self._blocks: dict[str, _Block] = {}  # where our HTML sits in each page's content
         self._lean_search = False  # whether Material's search alone reads pages between our two events
         self._publisher: Publisher | None = None  # this build's outputs, for on_post_build
@@ -272,14 +271,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
                     f"mldesign: `export: {self.export_path}` would replace {taken.src_uri} in the built site; "
                     "choose another path, such as designs.json"
                 )
-        overview = self.overview_path
-        self._overview_generated = False
-        if overview and files.get_file_from_path(overview) is None:
-            self._overview_generated = True
+        if self.overview_path and files.get_file_from_path(self.overview_path) is None:
             files.append(
                 File.generated(
                     config,
-                    overview,
+                    self.overview_path,
                     content=overview_page(self.labels("overview.title"), OVERVIEW_MARKER),
                 )
             )
@@ -405,7 +401,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         """A generated overview's folder is a section of the automatic nav, which MkDocs names
         after the folder ("Designs"): it takes the overview's title, in the site's language."""
         folder = posixpath.dirname(self.overview_path or "")
-        if config.nav is not None or not self._overview_generated or not folder:
+        overview = files.get_file_from_path(self.overview_path or "")
+        if config.nav is not None or not folder or overview is None or overview.generated_by is None:
             return nav
         named = dirname_to_title(posixpath.basename(folder))
         sections = [item for item in nav.items if isinstance(item, Section)]

@@ -30,7 +30,7 @@ from mkdocs.config import load_config
 
 from mkdocs_mldesign.cli import check_paths
 from mkdocs_mldesign.design import Checker, Design
-from mkdocs_mldesign.frontmatter import split
+from mkdocs_mldesign.frontmatter import MAX_FRONT_MATTER_BYTES, split
 from mkdocs_mldesign.schema import Template, load_template
 from mkdocs_mldesign.settings import Settings
 from mkdocs_mldesign.site import Report, Site
@@ -494,7 +494,7 @@ def _parse_seconds(target: Path) -> float:
             front = split(page.read_bytes().decode("utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
-        if front is None or len(front.text) > 1024 * 1024:  # refused before parsing
+        if front is None or len(front.text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:  # refused before parsing
             continue
         start = time.perf_counter()
         with suppress(yaml.YAMLError):
