@@ -173,13 +173,13 @@ def plugin_page(i: int, d: dict[str, Any], text: str) -> str:
 
 @cache
 def _template() -> Any:
-    from mkdocs_mldesign.schema import load_template
+    from mkdocs_mldesign.core.schema import load_template
 
     return load_template()
 
 
 def _score(d: dict[str, Any]) -> Any:
-    from mkdocs_mldesign.completeness import score_design
+    from mkdocs_mldesign.core.completeness import score_design
 
     return score_design(_template(), d)
 

@@ -28,13 +28,13 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_mldesign.cli import check_paths
-from mkdocs_mldesign.design import Checker, Design
-from mkdocs_mldesign.frontmatter import MAX_FRONT_MATTER_BYTES, split
-from mkdocs_mldesign.schema import Template, load_template
-from mkdocs_mldesign.settings import Settings
-from mkdocs_mldesign.site import Report, Site
-from mkdocs_mldesign.validation import Validator
+from mkdocs_mldesign.core.design import Checker, Design
+from mkdocs_mldesign.core.frontmatter import MAX_FRONT_MATTER_BYTES, split
+from mkdocs_mldesign.core.schema import Template, load_template
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.site import Report, Site
+from mkdocs_mldesign.core.validation import Validator
+from mkdocs_mldesign.routes.cli.main import check_paths
 from tests.designs import SMALL_DESIGN, TODAY, design_page
 from tests.hostile.generate import CORPUS, write_large_cases
 

@@ -38,9 +38,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from mkdocs_mldesign.completeness import PLACEHOLDERS
-from mkdocs_mldesign.lint import RULES
-from mkdocs_mldesign.schema import JSON, Section, Template, forms, is_na_form, load_template, resolve
+from mkdocs_mldesign.core.completeness import PLACEHOLDERS
+from mkdocs_mldesign.core.lint import RULES
+from mkdocs_mldesign.core.schema import JSON, Section, Template, forms, is_na_form, load_template, resolve
 
 HELP_WIDTH = 88
 
@@ -159,7 +159,7 @@ def _describe_option(option: Any) -> str:
 
 def config_options() -> list[OptionDoc]:
     """Every option of the plugin, in the order `MLDesignConfig` declares them."""
-    from mkdocs_mldesign import plugin
+    from mkdocs_mldesign.routes.mkdocs import plugin
 
     source = inspect.getsource(plugin)
     docs = attribute_docstrings(source, plugin.MLDesignConfig.__name__)
@@ -554,7 +554,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, str, argpar
 
 def cli_reference(width: int = HELP_WIDTH) -> str:
     """The command-line reference page: the help of `mldesign` and every subcommand."""
-    from mkdocs_mldesign import cli
+    from mkdocs_mldesign.routes.cli import main as cli
 
     top = cli.parser()
     subs = _subcommands(top)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_mldesign.cli import main
+from mkdocs_mldesign.routes.cli.main import main
 from tests.designs import design_page as page
 from tests.designs import good
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from mldesign_docs import rules_markdown
 
-from mkdocs_mldesign.lint import _DESIGN_CHECKS, RULES, parse_lint_settings
-from mkdocs_mldesign.schema import builtin_schema, check_schema, load_template, merge_extension
-from mkdocs_mldesign.settings import parse_statuses
+from mkdocs_mldesign.core.lint import _DESIGN_CHECKS, RULES, parse_lint_settings
+from mkdocs_mldesign.core.schema import builtin_schema, check_schema, load_template, merge_extension
+from mkdocs_mldesign.core.settings import parse_statuses
 
 ROOT = Path(__file__).parents[2]
 LINT_DOCS = ROOT / "docs" / "lint-rules.md"
@@ -110,11 +110,11 @@ def test_the_hook_manifest() -> None:
     assert {"id", "name", "entry", "language"} <= set(hook)
     assert (hook["id"], hook["language"], hook["pass_filenames"]) == ("mldesign-check", "python", False)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert f'{hook["entry"].split()[0]} = "mkdocs_mldesign.cli:main"' in pyproject
+    assert f'{hook["entry"].split()[0]} = "mkdocs_mldesign.routes.cli.main:main"' in pyproject
     files = re.compile(hook["files"])
     for name in ("docs/a.md", "docs/b.markdown", "docs/churn.design.yaml", "mkdocs.yml", "org-extension.json"):
         assert files.search(name), name
-    for name in ("README.rst", "mkdocs_mldesign/cli.py", "docs/image.png"):
+    for name in ("README.rst", "mkdocs_mldesign/routes/cli/main.py", "docs/image.png"):
         assert not files.search(name), name
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.lint import lint_design
-from mkdocs_mldesign.scaffold import NewDesign, page_text
-from mkdocs_mldesign.schema import (
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.core.lint import lint_design
+from mkdocs_mldesign.core.scaffold import NewDesign, page_text
+from mkdocs_mldesign.core.schema import (
     SchemaError,
     Template,
     builtin_schema,
@@ -22,7 +22,7 @@ from mkdocs_mldesign.schema import (
     merge_extension,
     read_extension,
 )
-from mkdocs_mldesign.settings import Settings
+from mkdocs_mldesign.core.settings import Settings
 from tests.designs import TODAY, good
 from tests.designs import design_page as page
 

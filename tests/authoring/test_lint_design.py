@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.lint import RULES, lint_design, rule
-from mkdocs_mldesign.problems import Problem
-from mkdocs_mldesign.schema import Template
-from mkdocs_mldesign.settings import Settings
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.core.lint import RULES, lint_design, rule
+from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.schema import Template
+from mkdocs_mldesign.core.settings import Settings
 from tests.conftest import line_of, make_design
 from tests.designs import GOOD, TODAY, good
 from tests.designs import design_page as page

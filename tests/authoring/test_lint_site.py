@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mldesign.design import Checker, Design
-from mkdocs_mldesign.lint import lint_site, rule
-from mkdocs_mldesign.settings import Settings
+from mkdocs_mldesign.core.design import Checker, Design
+from mkdocs_mldesign.core.lint import lint_site, rule
+from mkdocs_mldesign.core.settings import Settings
 from tests.conftest import line_of, make_design
 
 

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from mkdocs_mldesign import scaffold
-from mkdocs_mldesign.completeness import PLACEHOLDERS, is_filled
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.lint import lint_design
-from mkdocs_mldesign.scaffold import NewDesign, create_files, design_file_text, page_text
-from mkdocs_mldesign.schema import Template, load_template
-from mkdocs_mldesign.settings import Settings
+from mkdocs_mldesign.core import scaffold
+from mkdocs_mldesign.core.completeness import PLACEHOLDERS, is_filled
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.core.lint import lint_design
+from mkdocs_mldesign.core.scaffold import NewDesign, create_files, design_file_text, page_text
+from mkdocs_mldesign.core.schema import Template, load_template
+from mkdocs_mldesign.core.settings import Settings
 
 NEW = NewDesign('Churn: "risk" — früh', "churn", "draft", ("Ana", "Data team"), date(2026, 11, 26))
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mldesign.cli import check_paths
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.lint import RULES, check_lint_settings, lint_design, parse_lint_settings, reached_review
-from mkdocs_mldesign.schema import load_template
-from mkdocs_mldesign.settings import DEFAULT_STATUSES, Settings, SettingsError, parse_statuses
-from mkdocs_mldesign.site import Site
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.core.lint import RULES, check_lint_settings, lint_design, parse_lint_settings, reached_review
+from mkdocs_mldesign.core.schema import load_template
+from mkdocs_mldesign.core.settings import DEFAULT_STATUSES, Settings, SettingsError, parse_statuses
+from mkdocs_mldesign.core.site import Site
+from mkdocs_mldesign.routes.cli.main import check_paths
 from tests.designs import TODAY, good
 from tests.designs import design_page as page
 

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mkdocs_mldesign.i18n import SHIPPED, catalog, schema_texts
-from mkdocs_mldesign.schema import load_template, read_extension
+from mkdocs_mldesign.core.labels import SHIPPED, catalog, schema_texts
+from mkdocs_mldesign.core.schema import load_template, read_extension
 from tests.conftest import EXAMPLE_SITE, NewTab, build_folder, serve_folder
 from tests.designs import full
 from tests.lifecycle.repo import git

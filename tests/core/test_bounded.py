@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.schema import Template, ecma_pattern
-from mkdocs_mldesign.validation import pattern_matches
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.core.schema import Template, ecma_pattern
+from mkdocs_mldesign.core.validation import pattern_matches
 from tests.conftest import mldesign_command, run_mldesign
 from tests.designs import page
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mldesign import cli
-from mkdocs_mldesign.report import to_json
-from mkdocs_mldesign.settings import Settings
-from mkdocs_mldesign.site import Site
+from mkdocs_mldesign.core.report import to_json
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.site import Site
+from mkdocs_mldesign.routes.cli import main as cli
 from tests.core.test_cli import MLDESIGN, run, write
 from tests.designs import FULL, MINIMAL, page
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import mkdocs_mldesign
-from mkdocs_mldesign.schema import load_template
+from mkdocs_mldesign.core.schema import load_template
 from tests.designs import FULL, MINIMAL, full, page
 
 BIN = Path(sys.executable).parent

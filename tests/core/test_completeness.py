@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mldesign.completeness import DesignScore, SectionScore, is_filled, score_design, score_section
-from mkdocs_mldesign.schema import Template, load_template
+from mkdocs_mldesign.core.completeness import DesignScore, SectionScore, is_filled, score_design, score_section
+from mkdocs_mldesign.core.schema import Template, load_template
 from tests.designs import FULL, MINIMAL, full
 
 

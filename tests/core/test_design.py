@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mldesign.design import Checker, PageResult, default_id
-from mkdocs_mldesign.schema import Template, load_template, read_extension
+from mkdocs_mldesign.core.design import Checker, PageResult, default_id
+from mkdocs_mldesign.core.schema import Template, load_template, read_extension
 from tests.designs import FULL, MINIMAL, full, page
 
 EXAMPLE_DESIGNS = Path(__file__).parents[2] / "example_site" / "docs" / "designs"
@@ -120,7 +120,7 @@ def test_problems_are_sorted_by_line(checker: Checker) -> None:
 
 
 def test_windows_line_endings_only_matter_before_decoding(checker: Checker) -> None:
-    from mkdocs_mldesign.frontmatter import decode
+    from mkdocs_mldesign.core.frontmatter import decode
 
     text, problem = decode(page(full(status="later")).replace("\n", "\r\n").encode(), "p.md")
     assert problem is None

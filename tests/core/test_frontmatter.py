@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mkdocs_mldesign import frontmatter
-from mkdocs_mldesign.frontmatter import (
+from mkdocs_mldesign.core import frontmatter
+from mkdocs_mldesign.core.frontmatter import (
     MAX_EXPANDED_NODES,
     MAX_NESTING,
     decode,

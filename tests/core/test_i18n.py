@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from mkdocs_mldesign.i18n import SHIPPED, Labels, catalog, language_of, localize, schema_texts, shipped_language
-from mkdocs_mldesign.schema import SchemaError, Template, load_template
-from mkdocs_mldesign.settings import SettingsError
+from mkdocs_mldesign.core.labels import SHIPPED, Labels, catalog, language_of, localize, schema_texts, shipped_language
+from mkdocs_mldesign.core.schema import SchemaError, Template, load_template
+from mkdocs_mldesign.core.settings import SettingsError
 
 PLACEHOLDER = re.compile(r"\{(\w+)")
 

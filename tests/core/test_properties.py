@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_mldesign import frontmatter
-from mkdocs_mldesign.completeness import score_design
-from mkdocs_mldesign.design import Checker, PageResult
-from mkdocs_mldesign.problems import Problem
-from mkdocs_mldesign.schema import Section, load_template, read_extension
-from mkdocs_mldesign.validation import Issue, Validator, field_path
+from mkdocs_mldesign.core import frontmatter
+from mkdocs_mldesign.core.completeness import score_design
+from mkdocs_mldesign.core.design import Checker, PageResult
+from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.schema import Section, load_template, read_extension
+from mkdocs_mldesign.core.validation import Issue, Validator, field_path
 
 EXAMPLE = (Path(__file__).parents[2] / "example_site/docs/designs/face-verification.md").read_text("utf-8")
 EXAMPLE_LINES = EXAMPLE.split("\n")

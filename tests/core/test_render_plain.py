@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.render import _PLAIN, SafeMarkdown
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.publish.render import _PLAIN, SafeMarkdown
 
 MD = SafeMarkdown()
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,8 +48,8 @@ def test_prose_takes_the_short_path() -> None:
 def test_a_snippet_with_too_many_brackets_is_shown_as_plain_text() -> None:
     # Python-Markdown's time grows with the square of the `[` in a paragraph: 20 KB of them
     # took a minute. Past the bound, the text skips the converter and is shown escaped.
-    from mkdocs_mldesign.frontmatter import MAX_BRACKETS, MAX_DESIGN_BRACKETS
-    from mkdocs_mldesign.render import SafeMarkdown
+    from mkdocs_mldesign.core.frontmatter import MAX_BRACKETS, MAX_DESIGN_BRACKETS
+    from mkdocs_mldesign.publish.render import SafeMarkdown
 
     md = SafeMarkdown()
     hostile = "[<b>" * 5000

@@ -8,7 +8,7 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from mkdocs_mldesign.schema import (
+from mkdocs_mldesign.core.schema import (
     SchemaError,
     Template,
     build_template,

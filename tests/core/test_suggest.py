@@ -6,7 +6,7 @@ import difflib
 import random
 import string
 
-from mkdocs_mldesign.suggest import closest
+from mkdocs_mldesign.core.suggest import closest
 
 
 def _ids(count: int, seed: int = 7) -> list[str]:

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_mldesign.design import Checker
-from mkdocs_mldesign.problems import Problem
-from mkdocs_mldesign.settings import Settings
-from mkdocs_mldesign.site import Site
+from mkdocs_mldesign.core.design import Checker
+from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.site import Site
 from tests.conftest import BuildSite, mldesign_command, run_mldesign, write_site
 from tests.designs import FULL, full, page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_mldesign.validation import Issue, Validator, field_path, json_type
+from mkdocs_mldesign.core.validation import Issue, Validator, field_path, json_type
 from tests.designs import FULL, MINIMAL, full
 
 

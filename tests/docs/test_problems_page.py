@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs_mldesign import frontmatter, lint, problems
+from mkdocs_mldesign.core import frontmatter, lint, problems
 
 ROOT = Path(__file__).parents[2]
 PAGE = (ROOT / "docs/problems.md").read_text(encoding="utf-8")
@@ -15,7 +15,7 @@ RULE_LITERAL = re.compile(r'"((?:yaml|schema|design|frontmatter|encoding)-[a-z-]
 def core_rule_ids() -> set[str]:
     found: set[str] = set()
     for name in ("frontmatter", "design", "validation"):
-        source = (ROOT / "mkdocs_mldesign" / f"{name}.py").read_text(encoding="utf-8")
+        source = (ROOT / "mkdocs_mldesign" / "core" / f"{name}.py").read_text(encoding="utf-8")
         found |= set(RULE_LITERAL.findall(source))
     return found
 

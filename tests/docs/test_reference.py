@@ -25,9 +25,10 @@ from mldesign_docs import (
     schema_reference,
 )
 
-from mkdocs_mldesign import cli, plugin
-from mkdocs_mldesign.lint import RULES
-from mkdocs_mldesign.schema import load_template
+from mkdocs_mldesign.core.lint import RULES
+from mkdocs_mldesign.core.schema import load_template
+from mkdocs_mldesign.routes.cli import main as cli
+from mkdocs_mldesign.routes.mkdocs import plugin
 
 ROOT = Path(__file__).parents[2]
 

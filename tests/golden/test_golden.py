@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mldesign import frontmatter
-from mkdocs_mldesign.design import Checker, PageResult
-from mkdocs_mldesign.schema import load_template
+from mkdocs_mldesign.core import frontmatter
+from mkdocs_mldesign.core.design import Checker, PageResult
+from mkdocs_mldesign.core.schema import load_template
 
 CASES = Path(__file__).parent / "cases"
 UPDATE = os.environ.get("MLDESIGN_UPDATE_GOLDEN") == "1"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mldesign.problems import Problem
+from mkdocs_mldesign.core.problems import Problem
 from tests.conftest import (
     CASES,
     MARKER,

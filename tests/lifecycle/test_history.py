@@ -10,9 +10,9 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_mldesign.history import HISTORY_CACHE, GitLog, Timeline, cache_file, changes
-from mkdocs_mldesign.settings import Settings
-from mkdocs_mldesign.site import Site
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.site import Site
+from mkdocs_mldesign.git.history import HISTORY_CACHE, GitLog, Timeline, cache_file, changes
 from tests.lifecycle.repo import Repo, page
 
 BACKGROUND = {"users": "Clinic staff", "goals": "Fast check-in", "pains": "Long queues"}

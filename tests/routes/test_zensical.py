@@ -18,7 +18,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_mldesign.stage import stage
+from mkdocs_mldesign.routes.zensical.stage import stage
 from tests.conftest import EXAMPLE_SITE, run_mldesign, write_site
 from tests.designs import FULL_DESIGN, SMALL_DESIGN
 from tests.hostile import dom

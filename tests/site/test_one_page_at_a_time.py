@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_mldesign.render import Renderer
-from mkdocs_mldesign.settings import Settings
-from mkdocs_mldesign.site import Site
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.site import Site
+from mkdocs_mldesign.publish.render import Renderer
 from tests.conftest import EXAMPLE_SITE, build_folder
 
 HOOK = """

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
 
-from mkdocs_mldesign.search_text import lean
+from mkdocs_mldesign.publish.search_text import lean
 from tests.conftest import EXAMPLE_SITE, CorpusBuild, build_folder
 
 # A hook reading pages between the plugin's two page_context handlers: the plugin must then

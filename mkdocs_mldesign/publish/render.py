@@ -18,11 +18,12 @@ from typing import Any, Literal
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
-from .design import Dated, Design
-from .frontmatter import brackets_in, plain_text
-from .schema import Section, Template
-from .settings import Settings, StatusSpec
+from mkdocs_mldesign.core.completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
+from mkdocs_mldesign.core.design import Dated, Design
+from mkdocs_mldesign.core.frontmatter import brackets_in, plain_text
+from mkdocs_mldesign.core.schema import Section, Template
+from mkdocs_mldesign.core.settings import Settings, StatusSpec
+
 from .views import (
     ApprovalView,
     DateView,

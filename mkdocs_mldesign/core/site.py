@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, read_inside, written_date
+from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, Span, read_inside, written_date
 from .frontmatter import NotRegular, read_page
-from .history import Span
 from .lint import DATE_RULE_IDS, lint_design, lint_site, parse_lint_settings
 from .problems import Problem
 from .schema import (

@@ -24,20 +24,24 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-from . import __version__, frontmatter
-from .design import PageResult
-from .history import HISTORY_CACHE, GitLog, Timeline, cache_file
-from .i18n import Labels
-from .options import nav_mentions
-from .problems import shown_path
-from .publish import (
+from mkdocs_mldesign import __version__
+from mkdocs_mldesign.core import frontmatter
+from mkdocs_mldesign.core.design import PageResult
+from mkdocs_mldesign.core.labels import Labels
+from mkdocs_mldesign.core.problems import shown_path
+from mkdocs_mldesign.core.settings import SettingsError
+from mkdocs_mldesign.core.site import Report, Site, SiteError
+from mkdocs_mldesign.git.history import HISTORY_CACHE, GitLog, Timeline, cache_file
+from mkdocs_mldesign.project.config import ConfigError, SiteConfig
+from mkdocs_mldesign.project.config import load as load_config
+from mkdocs_mldesign.publish.options import nav_mentions
+from mkdocs_mldesign.publish.publisher import (
     CSS,
     JS,
     OWN_FOLDERS,
@@ -49,11 +53,7 @@ from .publish import (
     page_url,
     template_env,
 )
-from .settings import SettingsError
-from .site import Report, Site, SiteError
-from .siteconfig import ConfigError, SiteConfig
-from .siteconfig import load as load_config
-from .sources import RemoteDesign, load_sources
+from mkdocs_mldesign.publish.sources import RemoteDesign, load_sources
 
 STAGE = Path(".mldesign") / "zensical"
 CONFIG_NAME = "mkdocs.mldesign.yml"
@@ -196,7 +196,7 @@ def stage(
     finally:
         if timeline is not None:
             timeline.close()
-    assets = resources.files(__package__) / "templates"
+    assets = Path(TEMPLATES_DIR)
     for asset in (CSS, JS):
         _write(docs / asset, (assets / asset).read_text(encoding="utf-8"))
     for src in files:

@@ -125,6 +125,26 @@ class Dated:
     commit: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    time: int  # the author's time, in seconds since the epoch
+    date: str  # the author's date, YYYY-MM-DD, in the author's own time zone
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The first and the last commit that touched a design's files."""
+
+    first: Commit
+    last: Commit
+
+
 @dataclass(slots=True, repr=False)
 class Design:
     """A readable design: its data, its score and the problems found in it.

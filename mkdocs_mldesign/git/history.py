@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .cache import salted, write_entry
+from mkdocs_mldesign.core.design import Commit, Span
+from mkdocs_mldesign.project.cache import salted, write_entry
 
 #: Every git process runs with these: no pager, no prompt, no signature checks, no
 #: locks taken, paths as bytes, and the same messages whatever the user's language.
@@ -44,18 +45,6 @@ _FORMAT = "%x1e%H%x1f%at%x1f%aI%x1f%s"
 
 
 @dataclass(frozen=True, slots=True)
-class Commit:
-    sha: str
-    time: int  # the author's time, in seconds since the epoch
-    date: str  # the author's date, YYYY-MM-DD, in the author's own time zone
-    subject: str
-
-    @property
-    def short(self) -> str:
-        return self.sha[:7]
-
-
-@dataclass(frozen=True, slots=True)
 class Touch:
     """One commit's change to a file: the file's path then (relative to the docs folder)
     and its blob after the commit ("" when the commit deleted it)."""
@@ -63,14 +52,6 @@ class Touch:
     index: int  # the commit's place in the log, 0 the newest
     path: str
     blob: str
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """The first and the last commit that touched a design's files."""
-
-    first: Commit
-    last: Commit
 
 
 #: Set by a git hook, these would point git at another checkout than the docs folder's own.

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .design import read_inside
-from .frontmatter import MAX_PAGE_BYTES, read_page, read_regular
+from mkdocs_mldesign import __version__
+from mkdocs_mldesign.core.design import read_inside
+from mkdocs_mldesign.core.frontmatter import MAX_PAGE_BYTES, read_page, read_regular
 
 FOLDER = Path(".mldesign") / "cache"
 #: Entries kept per folder; the oldest go first.

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from .frontmatter import TooLarge, read_regular
-from .options import Options, parse_options, toc_permalink
-from .problems import shown_path
-from .settings import SettingsError
+from mkdocs_mldesign.core.frontmatter import TooLarge, read_regular
+from mkdocs_mldesign.core.problems import shown_path
+from mkdocs_mldesign.core.settings import SettingsError
+from mkdocs_mldesign.publish.options import Options, parse_options, toc_permalink
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -141,7 +141,7 @@ def theme_settings(theme: Any) -> dict[str, Any]:
     given = dict(theme) if isinstance(theme, Mapping) else {"name": theme} if isinstance(theme, str) else {}
     if given.get("name") != "mldesign":
         return given
-    defaults = yaml.safe_load((Path(__file__).parent / "theme" / "mkdocs_theme.yml").read_text(encoding="utf-8"))
+    defaults = yaml.safe_load((Path(__file__).parent.parent / "theme" / "mkdocs_theme.yml").read_text(encoding="utf-8"))
     return {**{k: v for k, v in (defaults or {}).items() if k in ("palette", "language")}, **given}
 
 

@@ -36,19 +36,28 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import dirname_to_title
 from mkdocs.utils.templates import TemplateContext
 
-from . import lint as lint_rules
-from . import zensical as zensical_route
-from .design import DocsPrefix, PageResult, beside_real_file, read_inside
-from .frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
-from .history import HISTORY_CACHE, GitLog, Span, Timeline, Version, cache_file
-from .i18n import Labels
-from .options import Options, nav_mentions, parse_options
-from .problems import Problem
-from .publish import CSS, JS, TEMPLATES_DIR, Heading, Publisher, RenderError, overview_page, place
-from .search_text import lean
-from .settings import SettingsError
-from .site import Report, Site, SiteError
-from .sources import RemoteDesign, load_sources
+from mkdocs_mldesign.core import lint as lint_rules
+from mkdocs_mldesign.core.design import DocsPrefix, PageResult, Span, beside_real_file, read_inside
+from mkdocs_mldesign.core.frontmatter import MAX_PAGE_BYTES, NotRegular, decode, read_page
+from mkdocs_mldesign.core.labels import Labels
+from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.settings import SettingsError
+from mkdocs_mldesign.core.site import Report, Site, SiteError
+from mkdocs_mldesign.git.history import HISTORY_CACHE, GitLog, Timeline, Version, cache_file
+from mkdocs_mldesign.publish.options import Options, nav_mentions, parse_options
+from mkdocs_mldesign.publish.publisher import (
+    CSS,
+    JS,
+    TEMPLATES_DIR,
+    Heading,
+    Publisher,
+    RenderError,
+    overview_page,
+    place,
+)
+from mkdocs_mldesign.publish.search_text import lean
+from mkdocs_mldesign.publish.sources import RemoteDesign, load_sources
+from mkdocs_mldesign.routes.zensical import extension as zensical_route
 
 log = get_plugin_logger(__name__)
 

@@ -265,7 +265,7 @@ def resolve(schema: JSON, node: Any) -> JSON:
 
 @cache
 def builtin_schema_text() -> str:
-    return (resources.files(__package__) / "schema" / SCHEMA_RESOURCE).read_text("utf-8")
+    return (resources.files("mkdocs_mldesign") / "schema" / SCHEMA_RESOURCE).read_text("utf-8")
 
 
 def builtin_schema() -> JSON:

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .completeness import is_na
-from .design import Design, PageResult
+from mkdocs_mldesign.core.completeness import is_na
+from mkdocs_mldesign.core.design import Design, PageResult
+from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.site import Report, Site
+
 from .history import MAX_BLOB_BYTES, Blobs, git_command
-from .problems import Problem
-from .site import Report, Site
 
 #: The version of the shape `mldesign diff --format json` gives.
 FORMAT_VERSION = 1

@@ -75,7 +75,7 @@ def shipped_language(code: str) -> str:
 @cache
 def catalog(language: str) -> Mapping[str, Text]:
     """A shipped catalog: its labels by key."""
-    text = (resources.files(__package__) / "locales" / f"{language}.json").read_text("utf-8")
+    text = (resources.files("mkdocs_mldesign") / "locales" / f"{language}.json").read_text("utf-8")
     data: dict[str, Text] = json.loads(text)
     data.pop("$comment", None)
     return data

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .frontmatter import TooLarge, read_regular
-from .problems import MAX_PROBLEMS, Problem, shown_path
+from mkdocs_mldesign.core.frontmatter import TooLarge, read_regular
+from mkdocs_mldesign.core.problems import MAX_PROBLEMS, Problem, shown_path
 
 #: The export formats this version reads: 2 (no site name) and 3 (report.FORMAT_VERSION).
 READABLE_FORMATS = (2, 3)

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import language_of
-from .lint import parse_lint_settings
-from .publish import OWN_FOLDERS, Outputs
-from .settings import Settings, SettingsError, parse_statuses
+from mkdocs_mldesign.core.labels import language_of
+from mkdocs_mldesign.core.lint import parse_lint_settings
+from mkdocs_mldesign.core.settings import Settings, SettingsError, parse_statuses
+
+from .publisher import OWN_FOLDERS, Outputs
 
 #: Each option and its default, as the plugin documents them.
 DEFAULTS: dict[str, Any] = {

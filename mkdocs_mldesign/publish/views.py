@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .problems import Problem
+from mkdocs_mldesign.core.problems import Problem
 
 State = Literal["complete", "partial", "missing", "na"]
 

@@ -18,15 +18,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .cache import FOLDER, Cache, digest_file
-from .design import DocsPrefix, PageResult, beside_real_file, default_id
-from .history import GitLog
-from .problems import shown_path
-from .report import to_github, to_json, to_text
-from .scaffold import PLACEHOLDER, NewDesign, create_files, design_file_name, design_file_text, page_text
-from .settings import Settings, SettingsError
-from .site import Report, Site, SiteError
+from mkdocs_mldesign import __version__
+from mkdocs_mldesign.core.design import DocsPrefix, PageResult, beside_real_file, default_id
+from mkdocs_mldesign.core.problems import shown_path
+from mkdocs_mldesign.core.report import to_github, to_json, to_text
+from mkdocs_mldesign.core.scaffold import (
+    PLACEHOLDER,
+    NewDesign,
+    create_files,
+    design_file_name,
+    design_file_text,
+    page_text,
+)
+from mkdocs_mldesign.core.settings import Settings, SettingsError
+from mkdocs_mldesign.core.site import Report, Site, SiteError
+from mkdocs_mldesign.git.history import GitLog
+from mkdocs_mldesign.project.cache import FOLDER, Cache, digest_file
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -110,8 +117,8 @@ def load_site(config_file: Path) -> SiteConfig:
 
 
 def _load_site_without_mkdocs(config_file: Path) -> SiteConfig:
-    from .siteconfig import ConfigError, load
-    from .stage import docs_files
+    from mkdocs_mldesign.project.config import ConfigError, load
+    from mkdocs_mldesign.routes.zensical.stage import docs_files
 
     try:
         config = load(config_file)
@@ -370,7 +377,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import FORMATS, RevisionError, compare, default_base, read_revision, renames, resolve
+    from mkdocs_mldesign.git.diff import FORMATS, RevisionError, compare, default_base, read_revision, renames, resolve
 
     config = _site_for(args, Path.cwd())
     settings = config.settings if config is not None else Settings(key=args.key)
@@ -489,8 +496,8 @@ def cmd_labels(args: argparse.Namespace) -> int:
     """Every label the site shows, in its language, as YAML a site can copy into `labels:`."""
     import yaml
 
-    from .i18n import Labels
-    from .siteconfig import ConfigError, load
+    from mkdocs_mldesign.core.labels import Labels
+    from mkdocs_mldesign.project.config import ConfigError, load
 
     config_file = Path(args.config_file) if args.config_file else find_config(Path.cwd())
     language, settings = "en", Settings()
@@ -514,7 +521,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_zensical(args: argparse.Namespace) -> int:
-    from .stage import CONFIG_NAME, StageError, stage
+    from mkdocs_mldesign.routes.zensical.stage import CONFIG_NAME, StageError, stage
 
     config_file = Path(args.config_file) if args.config_file else find_config(Path.cwd())
     if config_file is None:

@@ -25,14 +25,15 @@ from urllib.parse import quote
 
 import jinja2
 
+from mkdocs_mldesign.core.design import Design, PageResult
+from mkdocs_mldesign.core.labels import Labels, localize
+from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.report import FORMAT_VERSION, design_dict, unreadable_dict
+from mkdocs_mldesign.core.site import Report, Site, mean_percent
+from mkdocs_mldesign.git.history import Version, changes
+
 from .badges import badge_svg
-from .design import Design, PageResult
-from .history import Version, changes
-from .i18n import Labels, localize
-from .problems import Problem
 from .render import Content, LinkResolver, Renderer, SafeMarkdown, relations
-from .report import FORMAT_VERSION, design_dict, unreadable_dict
-from .site import Report, Site, mean_percent
 from .sources import RemoteDesign
 from .views import ChangeView, DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
 
