@@ -176,7 +176,7 @@ _AUTHOR = "Bench <bench@example.com>"
 _EPOCH = 1767225600  # 2026-01-01T00:00:00Z, the first commit; a round of commits a week
 _WEEK = 7 * 86400
 _STATUSES = ("draft", "review", "approved")
-_HISTORY_CACHE = Path(".mldesign") / "cache" / "history"  # beside mkdocs.yml (mkdocs_mldesign.history)
+_HISTORY_CACHE = Path(".mldesign") / "cache" / "history"  # beside mkdocs.yml (mkdocs_mldesign.git.history)
 _GITIGNORE = "# The plugin's caches, the built site and the bench's other configs\n.mldesign/\n/site/\n/mkdocs-*.yml\n"
 _WORDS = frozenset(generate.WORDS)
 
@@ -301,7 +301,9 @@ def _shown(site_dir: Path) -> dict[str, int]:
 
 def _verdicts(cache: Path) -> int:
     """The versions whose verdicts the history's cache holds."""
-    return sum(len(json.loads(f.read_text(encoding="utf-8"))) for f in cache.glob("history-*.json"))
+    from mkdocs_mldesign.core.storage import read_entry  # signed with this user's secret, as the build wrote it
+
+    return sum(len(read_entry(f) or {}) for f in cache.glob("history-*.json"))
 
 
 def bench_git(tmp: Path, n: int, runs: int) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from mkdocs_mldesign.core.schema import Template, load_template
 from mkdocs_mldesign.core.settings import Settings
 from mkdocs_mldesign.core.site import Report, Site
 from mkdocs_mldesign.core.validation import Validator
-from mkdocs_mldesign.routes.cli.main import check_paths
+from mkdocs_mldesign.project.check import check_paths
 from tests.designs import SMALL_DESIGN, TODAY, design_page
 from tests.hostile.generate import CORPUS, write_large_cases
 

@@ -159,12 +159,12 @@ def _describe_option(option: Any) -> str:
 
 def config_options() -> list[OptionDoc]:
     """Every option of the plugin, in the order `MLDesignConfig` declares them."""
-    from mkdocs_mldesign.routes.mkdocs import plugin
+    from mkdocs_mldesign.routes.mkdocs import config
 
-    source = inspect.getsource(plugin)
-    docs = attribute_docstrings(source, plugin.MLDesignConfig.__name__)
+    source = inspect.getsource(config)
+    docs = attribute_docstrings(source, config.MLDesignConfig.__name__)
     out = []
-    for name, option in plugin.MLDesignConfig._schema:
+    for name, option in config.MLDesignConfig._schema:
         out.append(OptionDoc(name, _describe_option(option), _yaml_value(option.default), docs.get(name, "")))
     return out
 
@@ -181,7 +181,7 @@ def config_reference() -> str:
     lines = [
         "# Plugin options",
         "",
-        "<!-- Generated from mkdocs_mldesign.plugin.MLDesignConfig by docs/hooks/mldesign_docs.py;"
+        "<!-- Generated from mkdocs_mldesign.routes.mkdocs.config.MLDesignConfig by docs/hooks/mldesign_docs.py;"
         " do not edit by hand. -->",
         "",
         "Every option of the `mldesign` plugin, in the order the plugin declares them. This page is",
@@ -563,7 +563,7 @@ def cli_reference(width: int = HELP_WIDTH) -> str:
     lines = [
         "# Command line",
         "",
-        "<!-- Generated from mkdocs_mldesign.cli.parser() by docs/hooks/mldesign_docs.py; do not edit by hand. -->",
+        "<!-- Generated from mkdocs_mldesign.routes.cli.main.parser() by docs/hooks/mldesign_docs.py; do not edit. -->",
         "",
         "The `mldesign` command checks and scaffolds designs without building the site. It runs the same",
         "checks as the plugin, so a design that passes here passes in `mkdocs build` too. This page is",

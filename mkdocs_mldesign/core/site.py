@@ -11,7 +11,6 @@ these and nothing else, so they cannot disagree.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -33,6 +32,7 @@ from .schema import (
     read_extension_text,
 )
 from .settings import Settings, SettingsError
+from .storage import digest
 
 
 class SiteError(Exception):
@@ -106,7 +106,7 @@ class Site:
         """A digest of everything a verdict depends on besides the page: the settings and
         the template (what a cache of verdicts must be keyed by)."""
         text = json.dumps([repr(self.settings), self.template.schema], sort_keys=True)
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return digest(text)
 
     def check_page(
         self,

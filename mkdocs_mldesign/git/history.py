@@ -16,9 +16,9 @@ says why there are no dates and everything carries on without them.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mkdocs_mldesign.core.design import Commit, Span
-from mkdocs_mldesign.project.cache import salted, write_entry
+from mkdocs_mldesign.core.storage import own_folder, read_entry, salted, write_entry
 
 #: Every git process runs with these: no pager, no prompt, no signature checks, no
 #: locks taken, paths as bytes, and the same messages whatever the user's language.
@@ -321,7 +321,8 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
 
 #: Where a site keeps its history's verdicts, beside its mkdocs.yml.
 HISTORY_CACHE = Path(".mldesign") / "cache" / "history"
-_IGNORE = "# Written by mldesign: what git's history taught it, kept for the next build.\n*\n"
+#: How the history names its files: nothing else in the folder is ever deleted.
+_NAMES = re.compile(r"history-[0-9a-f]{40}\.json")
 #: History files kept in the folder (one per set of settings and template), newest first.
 _KEPT = 4
 #: A design's timeline reads at most its latest this many versions.
@@ -404,9 +405,13 @@ class Timeline:
         """Stop git and keep what was learnt."""
         self.blobs.close()
         if self.changed and self.cache_file is not None:
-            folder = self.cache_file.parent
-            own = (self.cache_file, folder, folder.parent, folder.parent.parent)
-            write_entry(self.cache_file, self.known, ignore=_IGNORE, keep=(_KEPT, "history-*.json"), own=own)
+            # Made below the site's folder, one level at a time, never through a link.
+            where = self.cache_file
+            if where.parent.parts[-len(HISTORY_CACHE.parts) :] == HISTORY_CACHE.parts:
+                home = where.parents[len(HISTORY_CACHE.parts)]
+                folder = own_folder(home, HISTORY_CACHE)
+                if folder is not None:
+                    write_entry(folder, where.name, self.known, keep=_KEPT, names=_NAMES)
             self.changed = False
 
 
@@ -428,13 +433,7 @@ def _valid(hit: Any) -> bool:
 
 
 def _load_cache(path: Path | None) -> dict[str, list[Any]]:
-    if path is None:
-        return {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
+    data = read_entry(path) if path is not None else None
     return {k: v for k, v in data.items() if isinstance(k, str) and _valid(v)} if isinstance(data, dict) else {}
 
 

@@ -9,71 +9,39 @@ entry with their digests and read again on every hit (as the check reads them: o
 inside the docs folder), so editing one misses too.
 
 Entries live in `.mldesign/cache/` beside the site's mkdocs.yml (or in the current
-folder), a folder git is told to ignore. The key is salted with a secret of the user's
-own (in `$XDG_CACHE_HOME/mldesign/`, else `~/.cache/mldesign/`): an entry committed to
-a repository, or written by anyone else, never matches, so no file in a checkout can
-vouch for its designs. Whatever goes wrong with the cache (no home, a read-only disk,
-a folder that is a symbolic link) only turns it off.
+folder), or in the folder `--cache-dir` names, as `core.storage` keeps them: signed with
+the user's own secret, in a folder mldesign made and marked, never through a symbolic
+link, never among the user's files. Whatever goes wrong with the cache only turns it off.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import secrets
-import tempfile
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mkdocs_mldesign import __version__
 from mkdocs_mldesign.core.design import read_inside
 from mkdocs_mldesign.core.frontmatter import MAX_PAGE_BYTES, read_page, read_regular
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.storage import digest, own_folder, read_entry, salted, write_entry
+from mkdocs_mldesign.git.history import GitLog
+from mkdocs_mldesign.project.check import Job
 
 FOLDER = Path(".mldesign") / "cache"
 #: Entries kept per folder; the oldest go first.
 MAX_ENTRIES = 16
-_IGNORE = "# Written by mldesign check: nothing here is meant for version control.\n*\n"
-
-
-def _secret() -> bytes | None:
-    """The user's own secret for cache keys, made on first use; None when there is no
-    private place to keep it."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None
-    path = os.path.join(base, "mldesign", "secret")
-    found = _read_secret(path)
-    if found is not None or os.path.lexists(path):
-        return found
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another run made it first
-        return _read_secret(path)
-    except OSError:
-        return None
-    made = secrets.token_bytes(32)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(made)
-    return made
-
-
-def _read_secret(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            found = handle.read(64)
-    except OSError:
-        return None
-    return found if len(found) == 32 else None
+#: How the cache names its entries: nothing else in the folder is ever deleted.
+NAMES = re.compile(r"[0-9a-f]{40}\.json")
 
 
 def digest_file(path: str | os.PathLike[str]) -> str | None:
     """A file's content digest, or None when it cannot be read (a missing file counts)."""
     try:
-        return hashlib.blake2b(read_regular(path, MAX_PAGE_BYTES), digest_size=16).hexdigest()
+        return digest(read_regular(path, MAX_PAGE_BYTES))
     except OSError:
         return None
 
@@ -85,21 +53,22 @@ def digest_design_file(root: str, rel: str) -> str:
         data = read_inside(root, rel)
     except OSError as exc:
         return f"unreadable: {type(exc).__name__} {exc.errno}"
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return digest(data)
 
 
 @dataclass(slots=True)
 class Cache:
-    """One run's view of the cache folder: its key, and what it found."""
+    """One run's view of the cache folder `base`/`rel`: its key, and what it found."""
 
-    folder: Path
+    base: Path  # a folder that exists; the cache's folders are made below it
+    rel: Path
     key: str
 
     @classmethod
-    def open(cls, folder: Path, parts: Iterable[str], pages: Iterable[Path]) -> Cache | None:
+    def open(cls, base: Path, rel: Path, parts: Iterable[str], pages: Iterable[Path]) -> Cache | None:
         """The cache for a run whose options are `parts` over `pages`; None when there is none."""
         h = salted(os.getcwd(), *parts)
-        if h is None or _links_out(folder):
+        if h is None:
             return None
         for page in pages:
             h.update(os.fsencode(page) + b"\0")
@@ -109,19 +78,41 @@ class Cache:
             except OSError as exc:
                 h.update(f"\1unreadable: {type(exc).__name__} {exc.errno}".encode())
             h.update(b"\0")
-        return cls(folder, h.hexdigest())
+        return cls(base, rel, h.hexdigest())
+
+    @classmethod
+    def for_check(
+        cls,
+        base: Path,
+        rel: Path,
+        output_format: str,
+        settings: Settings,
+        today: date,
+        probes: Mapping[Path, GitLog | str],
+        asked: Sequence[Job],
+        rest: Sequence[Job],
+    ) -> Cache | None:
+        """The cache of `mldesign check` over the pages of `asked` (and `rest`, their
+        context): keyed by the output format, the settings and extension schema, the date,
+        the git commit of each docs folder (`probes`, from `GitLog.probe`) and every page."""
+        extension = digest_file(settings.extension_schema) if settings.extension_schema else ""
+        roots = sorted({root for _, root, _ in (*asked, *rest)})
+        parts = [output_format, repr(settings), str(extension), today.isoformat()]
+        parts += [f"{root}\0{_head(probes.get(root))}" for root in roots]
+        parts += [f"{path}\0{root}\0{real or ''}" for path, root, real in (*asked, (Path(), Path(), None), *rest)]
+        return cls.open(base, rel, parts, [path for path, _, _ in (*asked, *rest)])
 
     @property
-    def path(self) -> Path:
-        return self.folder / f"{self.key}.json"
+    def name(self) -> str:
+        return f"{self.key}.json"
 
     def get(self) -> tuple[str, int] | None:
         """The output and exit status of the same run before, if nothing it read changed."""
+        folder = own_folder(self.base, self.rel, create=False)
+        entry: Any = read_entry(folder / self.name) if folder is not None else None
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                entry: Any = json.load(handle)
             output, code, inputs = entry["output"], entry["code"], entry["inputs"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             return None
         if not isinstance(output, str) or not isinstance(code, int) or not isinstance(inputs, list):
             return None
@@ -132,65 +123,20 @@ class Cache:
                 return None
         return output, code
 
-    def put(self, output: str, code: int, design_files: Iterable[tuple[str, str]]) -> None:
+    def put(self, output: str, code: int, design_files: Iterable[tuple[str, str]]) -> bool:
         """Keep this run's output; `design_files` are the (docs folder, path in it) of the
-        design files its pages named, whose content the entry also depends on."""
+        design files its pages named, whose content the entry also depends on. Whether it
+        was kept (not in a folder that holds files mldesign did not write)."""
+        folder = own_folder(self.base, self.rel)
+        if folder is None:
+            return False
         inputs = [[root, rel, digest_design_file(root, rel)] for root, rel in sorted(set(design_files))]
         entry = {"output": output, "code": code, "inputs": inputs}
-        own = (self.folder, self.folder.parent)
-        write_entry(self.path, entry, ignore=_IGNORE, keep=(MAX_ENTRIES, "*.json"), own=own)
+        return write_entry(folder, self.name, entry, keep=MAX_ENTRIES, names=NAMES)
 
 
-def salted(*parts: str) -> hashlib.blake2b | None:
-    """A digest of the package's version and `parts`, keyed with the user's secret, for
-    more to be added to; None when the user has no secret (then nothing is cached)."""
-    secret = _secret()
-    if secret is None:
-        return None
-    h = hashlib.blake2b(key=secret, digest_size=20)
-    for part in (__version__, *parts):
-        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return h
-
-
-def write_entry(path: Path, entry: Any, *, ignore: str, keep: tuple[int, str], own: tuple[Path, ...]) -> None:
-    """Write `entry` as JSON to `path`, whole or not at all, in a folder git is told to
-    ignore (`ignore` is its `.gitignore`); `keep` is (how many, of which name pattern) the
-    folder keeps, newest first. Nothing is written when a folder of `own` (those the
-    cache made) is a symbolic link; whatever fails only leaves the entry unwritten."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if any(f.is_symlink() for f in own):
-            return
-        gitignore = folder / ".gitignore"
-        if not gitignore.exists() and not gitignore.is_symlink():
-            gitignore.write_text(ignore, encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle)
-        os.replace(tmp, path)
-    except OSError:
-        return
-    _prune(folder, *keep)
-
-
-def _links_out(folder: Path) -> bool:
-    """Whether the cache folder or the folder holding it is a symbolic link: the cache
-    writes only into real folders of its own."""
-    return folder.is_symlink() or folder.parent.is_symlink()
-
-
-def _prune(folder: Path, keep: int, pattern: str) -> None:
-    entries = []
-    for path in folder.glob(pattern):
-        try:
-            entries.append((path.stat().st_mtime, path))
-        except OSError:
-            continue
-    entries.sort(reverse=True)
-    for _, path in entries[keep:]:
-        try:
-            path.unlink()
-        except OSError:
-            continue
+def _head(probe: GitLog | str | None) -> str:
+    """What the key holds of a docs folder's git history: its commit, or why none."""
+    if probe is None:
+        return "no-git"
+    return f"commit {probe}" if isinstance(probe, str) else f"none: {probe.reason}"

@@ -11,7 +11,7 @@ resolved: reading a config must not import or run anything.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,3 +186,30 @@ def load(path: Path) -> SiteConfig:
         exclude_docs=exclude if isinstance(exclude, str) else "",
         strict=raw.get("strict") is True,
     )
+
+
+def docs_files(config: SiteConfig) -> Iterator[str]:
+    """Every file of the docs folder a build publishes, as /-separated paths: not those
+    whose name starts with a dot, nor those `exclude_docs` names."""
+    spec = None
+    if config.exclude_docs.strip():
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(config.exclude_docs.splitlines())
+    base = config.docs_dir
+    seen: set[str] = set()
+    for folder, dirs, names in os.walk(base, followlinks=True):  # as MkDocs lists them
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = Path(folder).relative_to(base).as_posix()
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            src = name if rel == "." else f"{rel}/{name}"
+            if spec is not None and spec.match_file(src):
+                continue
+            yield src

@@ -54,6 +54,14 @@ class _Refused(Exception):
     """An export that cannot be used; the message says why."""
 
 
+def remote_designs(locations: Sequence[str], config_file: str) -> tuple[list[RemoteDesign], list[Problem]]:
+    """The designs of every source the site of `config_file` lists (paths relative to it),
+    and a warning for each source that cannot be read."""
+    base_dir = os.path.dirname(os.path.abspath(config_file))
+    found, problems = load_sources(locations, config_file=config_file, base_dir=base_dir)
+    return [design for source in found for design in source.designs], problems
+
+
 def load_sources(
     locations: Sequence[str], *, config_file: str = "mkdocs.yml", base_dir: str = "", timeout: float = TIMEOUT_SECONDS
 ) -> tuple[list[Source], list[Problem]]:

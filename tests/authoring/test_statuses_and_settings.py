@@ -12,7 +12,7 @@ from mkdocs_mldesign.core.lint import RULES, check_lint_settings, lint_design, p
 from mkdocs_mldesign.core.schema import load_template
 from mkdocs_mldesign.core.settings import DEFAULT_STATUSES, Settings, SettingsError, parse_statuses
 from mkdocs_mldesign.core.site import Site
-from mkdocs_mldesign.routes.cli.main import check_paths
+from mkdocs_mldesign.project.check import check_paths
 from tests.designs import TODAY, good
 from tests.designs import design_page as page
 

@@ -28,7 +28,7 @@ from mldesign_docs import (
 from mkdocs_mldesign.core.lint import RULES
 from mkdocs_mldesign.core.schema import load_template
 from mkdocs_mldesign.routes.cli import main as cli
-from mkdocs_mldesign.routes.mkdocs import plugin
+from mkdocs_mldesign.routes.mkdocs import config as plugin
 
 ROOT = Path(__file__).parents[2]
 

@@ -194,7 +194,7 @@ def test_paths_with_odd_characters_are_read_whole(tmp_path: Path) -> None:
 def test_the_parallel_check_dates_every_design(tmp_path: Path) -> None:
     # Past PARALLEL_FROM pages the check forks workers while git log runs: the dates
     # are the same as one process gives.
-    from mkdocs_mldesign.routes.cli.main import PARALLEL_FROM
+    from mkdocs_mldesign.project.check import PARALLEL_FROM
 
     repo = Repo(tmp_path / "repo")
     repo.commit("2024-01-05", "Many", {f"d{i:03}.md": page("draft", title=f"D{i}") for i in range(PARALLEL_FROM + 10)})

@@ -26,12 +26,12 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from mkdocs_mldesign import routes
+
 _MARKER = re.compile(r"^<!-- mldesign:fragment ([0-9a-f]{16}) ([0-9a-f]{32}) -->$")
 _HEADING = re.compile(r"^#{2}\s")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
-#: Set by the MkDocs plugin when it runs: the guard then has nothing to do.
-plugin_active = False
 
 DOCS = "docs/zensical.md in mkdocs-mldesign"
 
@@ -146,7 +146,7 @@ class _Guard(Preprocessor):
     before any plugin runs)."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if not plugin_active:
+        if not routes.plugin_active:
             raise _stop(
                 "this build runs without the mldesign plugin (Zensical runs no MkDocs plugins), so the "
                 "site would be published without its designs. Run `mldesign zensical`, then "

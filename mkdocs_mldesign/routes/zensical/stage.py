@@ -15,13 +15,12 @@ Nothing the user wrote is changed, and nothing is written into the docs folder.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,9 +36,10 @@ from mkdocs_mldesign.core.labels import Labels
 from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.settings import SettingsError
 from mkdocs_mldesign.core.site import Report, Site, SiteError
-from mkdocs_mldesign.git.history import HISTORY_CACHE, GitLog, Timeline, cache_file
-from mkdocs_mldesign.project.config import ConfigError, SiteConfig
+from mkdocs_mldesign.core.storage import digest, mark
+from mkdocs_mldesign.project.config import ConfigError, SiteConfig, docs_files
 from mkdocs_mldesign.project.config import load as load_config
+from mkdocs_mldesign.project.history import SiteHistory
 from mkdocs_mldesign.publish.options import nav_mentions
 from mkdocs_mldesign.publish.publisher import (
     CSS,
@@ -53,7 +53,7 @@ from mkdocs_mldesign.publish.publisher import (
     page_url,
     template_env,
 )
-from mkdocs_mldesign.publish.sources import RemoteDesign, load_sources
+from mkdocs_mldesign.publish.sources import RemoteDesign, remote_designs
 
 STAGE = Path(".mldesign") / "zensical"
 CONFIG_NAME = "mkdocs.mldesign.yml"
@@ -109,19 +109,16 @@ def stage(
     folder = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
     prefix = "" if folder == "." else folder + "/"
     options = config.options
-    reading = GitLog.start(config.docs_dir) if options.git_dates or options.history else None
+    history = SiteHistory(config.docs_dir, root, dates=options.git_dates, history=options.history)
     results = [_check(site, config, src, prefix, today or date.today()) for src in pages]
-    git = reading() if reading is not None else None  # read while the pages were checked
-    if git is not None and options.git_dates and not git.reason:
-        for result in results:
-            site.add_git_dates(result, git.span, today)
+    history.date(site, ((result, False) for result in results), today)  # git read meanwhile
+    git = history.log()
     said = git.reason if git is not None and not git.outside else ""  # as `mldesign check` says it
     report = site.check_site(results)
     remote: list[RemoteDesign] = []
     if config.options.sources:
-        found, problems = load_sources(config.options.sources, config_file=str(config.path), base_dir=str(root))
+        remote, problems = remote_designs(config.options.sources, str(config.path))
         report.problems.extend(problems)
-        remote = [d for source in found for d in source.designs]
     if accept is not None and not accept(report, config):
         written.unlink(missing_ok=True)
         return Staged(report, config, written, target, written=False, git_reason=said)
@@ -137,10 +134,7 @@ def stage(
             f"`export: {outputs.export}` would replace {outputs.export} in the built site; "
             "choose another path, such as designs.json"
         )
-    timeline = None
-    if git is not None and options.history and not git.reason:
-        where = cache_file(root / HISTORY_CACHE, site.fingerprint())
-        timeline = Timeline(git, site.verdict, cache_file=where)
+    timeline = history.open_timeline(site)
     urls = {src: page_url(src, config.use_directory_urls) for src in pages}
     if outputs.overview:
         urls.setdefault(outputs.overview, page_url(outputs.overview, config.use_directory_urls))
@@ -164,8 +158,7 @@ def stage(
     fragments = building / "fragments"
     fragments.mkdir(parents=True)
     (building / MARKER_FILE).write_text("{}", encoding="utf-8")  # ours from the start, should this stop half-way
-    ignore = root / STAGE.parent / ".gitignore"
-    ignore.write_text("# Written by mldesign: the whole folder can be deleted.\n*\n", encoding="utf-8")
+    mark(root / STAGE.parent)  # git leaves the folder out; a .gitignore of the user's stays as it is
     try:
         shown: set[str] = set()
         for output in publisher.pages():
@@ -194,8 +187,7 @@ def stage(
     except RenderError as exc:
         raise StageError(str(exc)) from None
     finally:
-        if timeline is not None:
-            timeline.close()
+        history.close()
     assets = Path(TEMPLATES_DIR)
     for asset in (CSS, JS):
         _write(docs / asset, (assets / asset).read_text(encoding="utf-8"))
@@ -222,33 +214,6 @@ def _env(config: SiteConfig) -> jinja2.Environment:
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     folders = [str(config.path.parent / custom)] if isinstance(custom, str) and custom else []
     return template_env(jinja2.FileSystemLoader([*folders, TEMPLATES_DIR]))
-
-
-def docs_files(config: SiteConfig) -> Iterator[str]:
-    """Every file of the docs folder a build publishes, as /-separated paths: not those
-    whose name starts with a dot, nor those `exclude_docs` names."""
-    spec = None
-    if config.exclude_docs.strip():
-        import pathspec
-
-        spec = pathspec.GitIgnoreSpec.from_lines(config.exclude_docs.splitlines())
-    base = config.docs_dir
-    seen: set[str] = set()
-    for folder, dirs, names in os.walk(base, followlinks=True):  # as MkDocs lists them
-        real = os.path.realpath(folder)
-        if real in seen:  # a link back up the tree
-            dirs[:] = []
-            continue
-        seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = Path(folder).relative_to(base).as_posix()
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            src = name if rel == "." else f"{rel}/{name}"
-            if spec is not None and spec.match_file(src):
-                continue
-            yield src
 
 
 def _check(site: Site, config: SiteConfig, src: str, prefix: str, today: date) -> PageResult:
@@ -348,9 +313,9 @@ def _heading_dict(heading: Any) -> dict[str, Any]:
 
 def _fragment(folder: Path, html: str, toc: tuple[dict[str, Any], ...], placement: str = "top") -> str:
     data = json.dumps({"html": html, "toc": list(toc), "placement": placement}, ensure_ascii=False)
-    digest = hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
-    (folder / f"{digest}.json").write_text(data, encoding="utf-8")
-    return digest
+    name = digest(data)
+    (folder / f"{name}.json").write_text(data, encoding="utf-8")
+    return name
 
 
 def _stamp(path: Path) -> list[int]:
