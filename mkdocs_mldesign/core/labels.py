@@ -14,6 +14,9 @@ they stay English, so that people can search for them.
 
 A label may depend on a number (`{"one": "{count} design", "other": "{count} designs"}`):
 the language's plural rule picks the form, and a missing form falls back like a key.
+Braces in a label hold only the name of one of its values (`{count}`); a site's label
+that holds anything else is refused when the site is loaded, and filling a label reads
+nothing but its values.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .problems import visible
 from .schema import Field, Section, Template
 from .settings import SettingsError
 from .suggest import closest
@@ -171,9 +175,7 @@ class Labels:
         template = self._form(key, count, default)
         if count is not None:
             values["count"] = count
-        if any(isinstance(v, Markup) for v in values.values()):
-            return Markup(escape(template)).format(**values)
-        return _fill(template, values)
+        return _fill(template, values, markup=any(isinstance(v, Markup) for v in values.values()))
 
     def _form(self, key: str, count: int | None, default: str | None) -> str:
         form = "other" if count is None else plural_form(self.shipped, count)
@@ -199,12 +201,14 @@ class Labels:
         names = months.split("|") if isinstance(months, str) else []
         name = names[month - 1] if len(names) == 12 else str(month)
         return _fill(
-            self._form("date.format", None, "{year}-{month:02}-{day:02}"),
+            self._form("date.format", None, "{iso}"),
             {
                 "year": year,
                 "month": month,
                 "day": day,
                 "month_name": name,
+                "mm": f"{month:02}",
+                "dd": f"{day:02}",
                 "iso": iso,
             },
         )
@@ -220,23 +224,30 @@ class Labels:
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+#: A value in a label: `{name}`. Nothing else between braces is ever read.
+_FIELD = re.compile(r"\{(\w+)\}")
+#: Every brace of a label: a `{...}` group, or a brace on its own.
+_BRACES = re.compile(r"\{[^{}]*\}|[{}]")
 
 
-def _fill(template: str, values: Mapping[str, Any]) -> str:
-    """`template` with each `{name}` (or `{name:02}`) that `values` has filled in; any
-    other brace is left as written, so a site's own label cannot break a page."""
-
-    def one(match: re.Match[str]) -> str:
-        name, spec = match.groups()
-        if name not in values:
-            return match.group(0)
-        try:
-            return format(values[name], spec or "")
-        except (TypeError, ValueError):
-            return str(values[name])
-
-    return _FIELD.sub(one, template)
+def _fill(template: str, values: Mapping[str, Any], *, markup: bool = False) -> str:
+    """`template` with each `{name}` that `values` has replaced by the value as text, and
+    every other character kept as written: no attribute, index, conversion or format spec
+    is ever read, so filling a label cannot raise or reach anything but `values`. With
+    `markup`, the result is Markup: the template's text and every value that is not
+    Markup already are escaped."""
+    parts: list[str] = []
+    at = 0
+    for match in _FIELD.finditer(template):
+        if match.group(1) not in values:
+            continue
+        value = values[match.group(1)]
+        text = template[at : match.start()]
+        parts += [escape(text), escape(value)] if markup else [text, str(value)]
+        at = match.end()
+    rest = template[at:]
+    parts.append(escape(rest) if markup else rest)
+    return Markup("".join(parts)) if markup else "".join(parts)
 
 
 def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> dict[str, Text]:
@@ -250,7 +261,8 @@ def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> 
             hint = closest(str(key), list(known))
             also = f"; did you mean `{hint}`?" if hint else ""
             raise SettingsError(
-                f"`labels`: there is no label `{key}`{also} (`mldesign labels` lists every key with its text)"
+                f"`labels`: there is no label `{key}`{also} (`mldesign labels` lists every key with its text)",
+                path=("labels", str(key)),
             )
         if isinstance(value, str):
             out[key] = value
@@ -262,14 +274,15 @@ def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> 
             out[key] = dict(value)
         else:
             raise SettingsError(
-                f"`labels.{key}` must be text, or a mapping of `one` and `other` to text for a label with a number"
+                f"`labels.{key}` must be text, or a mapping of `one` and `other` to text for a label with a number",
+                path=("labels", key),
             )
         _check_values(key, out[key])
     return out
 
 
 #: The values `date.format` is written with (see `Labels.date`).
-_DATE_VALUES = frozenset({"year", "month", "day", "month_name", "iso"})
+_DATE_VALUES = frozenset({"year", "month", "day", "mm", "dd", "month_name", "iso"})
 
 
 def _names_in(text: Text) -> set[str]:
@@ -292,18 +305,32 @@ def _check_values(key: str, text: Text) -> None:
         count = len(text.split("|")) if isinstance(text, str) else 0
         if count != 12:
             raise SettingsError(
-                f"`labels.date.months` must be the twelve month names, January first, separated by `|` (it has {count})"
+                "`labels.date.months` must be the twelve month names, January first, separated by `|` "
+                f"(it has {count})",
+                path=("labels", key),
             )
         return
     if key.startswith(("status.", "group.", "section.", "field.")):
-        return  # plain text: no label of these is written with a value
-    unknown = sorted(_names_in(text) - _values_of(key))
-    if unknown:
-        known = ", ".join(f"{{{name}}}" for name in sorted(_values_of(key))) or "none"
-        raise SettingsError(
-            f"`labels.{key}`: `{{{unknown[0]}}}` is not a value of this label (its values: {known});"
-            " check its spelling; `mldesign labels` lists each label with the values it has"
-        )
+        return  # plain text: no label of these is filled with a value, so a brace is a brace
+    known = ", ".join(f"{{{name}}}" for name in sorted(_values_of(key))) or "none"
+    for form in text.values() if isinstance(text, Mapping) else [text]:
+        for match in _BRACES.finditer(form):
+            found = _FIELD.fullmatch(match.group(0))
+            if found is not None and found.group(1) in _values_of(key):
+                continue
+            shown = visible(match.group(0)[:60])
+            example = min(_values_of(key), default="count")
+            why = (
+                "is not a value of this label"
+                if found is not None
+                else f"is not a value: braces hold only the name of one, such as {{{example}}}, without "
+                "attributes, indexes or formats"
+            )
+            raise SettingsError(
+                f"`labels.{key}`: `{shown}` {why} (its values: {known}); "
+                "`mldesign labels` lists each label with the values it has",
+                path=("labels", key),
+            )
 
 
 def localize(template: Template, labels: Labels) -> Template:

@@ -190,11 +190,12 @@ def parse_lint_settings(raw: Any) -> dict[str, Level]:
     for key, value in raw.items():
         if key not in RULE_IDS:
             raise SettingsError(
-                f"lint names an unknown rule `{key}`{_did_you_mean(str(key), known)}; known rules: {', '.join(known)}"
+                f"lint names an unknown rule `{key}`{_did_you_mean(str(key), known)}; known rules: {', '.join(known)}",
+                path=("lint", str(key)),
             )
         level = "off" if value is False else value
         if level not in LEVELS:
-            raise SettingsError(f"lint.{key} must be error, warning or off, not `{value}`")
+            raise SettingsError(f"lint.{key} must be error, warning or off, not `{value}`", path=("lint", key))
         out[key] = level
     return out
 

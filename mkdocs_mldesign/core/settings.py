@@ -33,7 +33,13 @@ DEFAULT_STATUSES: tuple[StatusSpec, ...] = tuple(
 
 
 class SettingsError(ValueError):
-    """A setting that cannot be used, with a message a person can act on."""
+    """A setting that cannot be used, with a message a person can act on; `path` is the
+    option's place among the plugin's options (`("labels", "overview.title")`), for the
+    routes to name its line in mkdocs.yml."""
+
+    def __init__(self, message: str, path: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def parse_statuses(raw: Sequence[Any] | None) -> tuple[StatusSpec, ...]:
@@ -47,30 +53,34 @@ def parse_statuses(raw: Sequence[Any] | None) -> tuple[StatusSpec, ...]:
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, Mapping):
-            raise SettingsError(f"{where} must be a status name or a mapping with `name`, `color`, `order`, `complete`")
+            raise SettingsError(
+                f"{where} must be a status name or a mapping with `name`, `color`, `order`, `complete`",
+                path=("statuses",),
+            )
         unknown = set(item) - {"name", "color", "order", "complete"}
         if unknown:
-            raise SettingsError(f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+            raise SettingsError(f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}", path=("statuses",))
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise SettingsError(f"{where} needs a `name`")
+            raise SettingsError(f"{where} needs a `name`", path=("statuses",))
         base = defaults.get(name)
         color = item.get("color", base.color if base else DEFAULT_STATUSES[0].color)
         if not isinstance(color, str) or not _COLOR.match(color.strip()):
             raise SettingsError(
-                f"{where}.color must be a CSS colour: '#16a34a', a colour name, or rgb()/hsl(); got {color!r}"
+                f"{where}.color must be a CSS colour: '#16a34a', a colour name, or rgb()/hsl(); got {color!r}",
+                path=("statuses",),
             )
         order = item.get("order", index)
         if not isinstance(order, int) or isinstance(order, bool):
-            raise SettingsError(f"{where}.order must be a whole number")
+            raise SettingsError(f"{where}.order must be a whole number", path=("statuses",))
         complete = item.get("complete", base.requires_complete if base else False)
         if not isinstance(complete, bool):
-            raise SettingsError(f"{where}.complete must be true or false")
+            raise SettingsError(f"{where}.complete must be true or false", path=("statuses",))
         out.append(StatusSpec(name, color, order, complete))
     names = [s.name for s in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise SettingsError(f"statuses names must be unique; repeated: {', '.join(dupes)}")
+        raise SettingsError(f"statuses names must be unique; repeated: {', '.join(dupes)}", path=("statuses",))
     return tuple(sorted(out, key=lambda s: s.order))
 
 

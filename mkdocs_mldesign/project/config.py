@@ -145,6 +145,58 @@ def theme_settings(theme: Any) -> dict[str, Any]:
     return {**{k: v for k, v in (defaults or {}).items() if k in ("palette", "language")}, **given}
 
 
+def option_error(config_file: str | os.PathLike[str], exc: SettingsError) -> str:
+    """A message for a plugin option that cannot be used: `mkdocs.yml:LINE:COL: mldesign: ...`
+    when the option is written in that file, else `mkdocs.yml: mldesign: ...`."""
+    where = shown_path(config_file)
+    found = locate_option(Path(config_file), exc.path) if exc.path else None
+    if found is not None:
+        where = f"{where}:{found[0]}:{found[1]}"
+    return f"{where}: mldesign: {exc}"
+
+
+def locate_option(path: Path, option: tuple[str, ...]) -> tuple[int, int] | None:
+    """The line and column (from 1) of the mldesign plugin's option `option` (its path of
+    keys, such as `("labels", "overview.title")`) in the config file `path`; None when the
+    file does not write it (it may come from an `INHERIT`ed parent)."""
+    try:
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
+        node: yaml.Node | None = yaml.compose(text, Loader=_Loader)
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        return None
+    node = _value(node, "plugins")
+    entries = node.value if isinstance(node, yaml.SequenceNode) else [node] if node is not None else []
+    found = None
+    for entry in entries:
+        found = _value(entry, "mldesign") if isinstance(entry, yaml.MappingNode) else None
+        if found is not None:
+            break
+    key_node = None
+    for name in option:
+        key_node = _key(found, name)
+        found = _value(found, name)
+        if key_node is None:
+            return None
+    return (key_node.start_mark.line + 1, key_node.start_mark.column + 1) if key_node is not None else None
+
+
+def _key(node: yaml.Node | None, name: str) -> yaml.Node | None:
+    return _item(node, name)[0]
+
+
+def _value(node: yaml.Node | None, name: str) -> yaml.Node | None:
+    return _item(node, name)[1]
+
+
+def _item(node: yaml.Node | None, name: str) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """The key and value nodes of `name` in the mapping `node`."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == name:
+                return key, value
+    return None, None
+
+
 def load(path: Path) -> SiteConfig:
     """The site `path` (a mkdocs.yml) describes; `ConfigError` when it cannot be used."""
     path = path.resolve()
@@ -163,7 +215,7 @@ def load(path: Path) -> SiteConfig:
             extra=raw.get("extra") if isinstance(raw.get("extra"), Mapping) else None,
         )
     except SettingsError as exc:
-        raise ConfigError(f"{shown_path(path)}: mldesign: {exc}") from None
+        raise ConfigError(option_error(path, exc)) from None
     docs = raw.get("docs_dir", "docs")
     site = raw.get("site_dir", "site")
     if not isinstance(docs, str) or not isinstance(site, str):

@@ -62,50 +62,63 @@ def parse_options(
     site's (for its language, its colour schemes and where Material keeps its settings)."""
     unknown = sorted(set(raw) - set(DEFAULTS) - {"enabled"})
     if unknown:
-        raise SettingsError(f"unknown option `{unknown[0]}`; the options are: {', '.join(DEFAULTS)}")
+        raise SettingsError(
+            f"unknown option `{unknown[0]}`; the options are: {', '.join(DEFAULTS)}", path=(unknown[0],)
+        )
     given = {**DEFAULTS, **{k: v for k, v in raw.items() if v is not None or k == "extension_schema"}}
     key = _typed(given, "key", str)
     if not key.strip():
-        raise SettingsError("`key` must name a front-matter key, such as design")
+        raise SettingsError("`key` must name a front-matter key, such as design", path=("key",))
     placement = given["placement"]
     if placement not in ("top", "bottom"):
-        raise SettingsError(f"`placement` must be top or bottom, not {placement!r}")
+        raise SettingsError(f"`placement` must be top or bottom, not {placement!r}", path=("placement",))
     stale = given["stale_after_days"]
     if not isinstance(stale, int) or isinstance(stale, bool):
-        raise SettingsError(f"`stale_after_days` must be a whole number of days, not {stale!r}")
+        raise SettingsError(
+            f"`stale_after_days` must be a whole number of days, not {stale!r}", path=("stale_after_days",)
+        )
     extension = given["extension_schema"]
     if extension is not None:
         if not isinstance(extension, str) or not extension:
-            raise SettingsError("`extension_schema` must be the path of a JSON or YAML file")
+            raise SettingsError(
+                "`extension_schema` must be the path of a JSON or YAML file", path=("extension_schema",)
+            )
         extension = os.path.join(config_dir, extension) if config_dir else extension
         if not os.path.isfile(extension):
-            raise SettingsError(f"`extension_schema`: the file {extension} does not exist")
+            raise SettingsError(f"`extension_schema`: the file {extension} does not exist", path=("extension_schema",))
     lint = given["lint"]
     if not isinstance(lint, dict):
-        raise SettingsError("`lint` must map rule ids to error, warning or off")
+        raise SettingsError("`lint` must map rule ids to error, warning or off", path=("lint",))
     statuses = given["statuses"]
     if statuses is not None and not isinstance(statuses, list):
-        raise SettingsError("`statuses` must be a list of names or of mappings with `name`")
+        raise SettingsError("`statuses` must be a list of names or of mappings with `name`", path=("statuses",))
     sources = given["sources"]
     if not isinstance(sources, list) or not all(isinstance(x, str) and x.strip() for x in sources):
-        raise SettingsError("`sources` must be a list of paths or http(s) URLs of other sites' designs.json")
+        raise SettingsError(
+            "`sources` must be a list of paths or http(s) URLs of other sites' designs.json", path=("sources",)
+        )
     for flag in ("badges", "canvas", "require_approvals", "git_dates", "history"):
         if not isinstance(given[flag], bool):
-            raise SettingsError(f"`{flag}` must be true or false")
+            raise SettingsError(f"`{flag}` must be true or false", path=(flag,))
     language = given["language"]
     if language is not None and (not isinstance(language, str) or not language.strip()):
-        raise SettingsError("`language` must be a language code such as de, fr or pt-BR")
+        raise SettingsError("`language` must be a language code such as de, fr or pt-BR", path=("language",))
     labels = given["labels"]
     if not isinstance(labels, dict):
-        raise SettingsError("`labels` must map label keys to text, such as `checklist.heading: Review list`")
+        raise SettingsError(
+            "`labels` must map label keys to text, such as `checklist.heading: Review list`", path=("labels",)
+        )
     overview = path_option("overview", given["overview"], "designs/index.md")
     if overview and not overview.endswith(".md"):
-        raise SettingsError(f"`overview` must be a Markdown path such as designs/index.md, not {overview!r}")
+        raise SettingsError(
+            f"`overview` must be a Markdown path such as designs/index.md, not {overview!r}", path=("overview",)
+        )
     export = path_option("export", given["export"], "designs.json")
     if export and export.startswith(OWN_FOLDERS):
         raise SettingsError(
             f"`export: {export}` would replace one of the plugin's own files "
-            f"(under {', '.join(OWN_FOLDERS)}); choose another path, such as designs.json"
+            f"(under {', '.join(OWN_FOLDERS)}); choose another path, such as designs.json",
+            path=("export",),
         )
     settings = Settings(
         key=key,
@@ -156,7 +169,7 @@ def palette_of(theme: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
 def _typed(given: Mapping[str, Any], name: str, kind: type) -> Any:
     value = given[name]
     if not isinstance(value, kind):
-        raise SettingsError(f"`{name}` must be a {kind.__name__}, not {value!r}")
+        raise SettingsError(f"`{name}` must be a {kind.__name__}, not {value!r}", path=(name,))
     return value
 
 
@@ -168,7 +181,7 @@ def path_option(name: str, value: object, default: str) -> str | None:
     if not value:
         return None
     if not isinstance(value, str):
-        raise SettingsError(f"`{name}` must be a path such as {default}, or false")
+        raise SettingsError(f"`{name}` must be a path such as {default}, or false", path=(name,))
     norm = posixpath.normpath(value.replace("\\", "/"))
     if (
         posixpath.isabs(value)
@@ -180,7 +193,8 @@ def path_option(name: str, value: object, default: str) -> str | None:
         or any(ord(ch) < 0x20 for ch in value)
     ):
         raise SettingsError(
-            f"`{name}: {value}` must name a file inside the site, as a relative path without `..`, such as {default}"
+            f"`{name}: {value}` must name a file inside the site, as a relative path without `..`, such as {default}",
+            path=(name,),
         )
     return norm
 

@@ -482,10 +482,13 @@ def _root(url: str) -> str:
     return relative_url(".", url)
 
 
-def overview_page(title: str, marker: str) -> str:
+def overview_page(title: str, marker: str, *, title_as_html: bool = False) -> str:
     """The Markdown of an overview page the site does not have: a title and `marker`. The
-    tables want the page's full width: Material hides the (empty) table of contents."""
-    return f"---\ntitle: {json.dumps(title)}\nhide: [toc]\n---\n\n# {html.escape(title)}\n\n{marker}\n"
+    tables want the page's full width: Material hides the (empty) table of contents.
+    With `title_as_html`, the front matter's title is escaped, for a tool that prints a
+    page's title as HTML (Zensical); the plugin escapes it itself under MkDocs."""
+    meta_title = html.escape(title) if title_as_html else title
+    return f"---\ntitle: {json.dumps(meta_title)}\nhide: [toc]\n---\n\n# {html.escape(title)}\n\n{marker}\n"
 
 
 def place(html: str, slot: str, placement: str, marker: str) -> str:

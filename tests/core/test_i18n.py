@@ -155,9 +155,10 @@ def test_a_site_label_that_does_not_exist_is_refused_with_a_suggestion(template:
     assert Labels.build(template, "de").status("parked") == "parked"
 
 
-def test_a_broken_brace_in_a_site_label_is_shown_as_written(template: Template) -> None:
-    labels = Labels.build(template, "en", {"overview.total": "{count} designs {count!r} { }"})
-    assert labels("overview.total", count=2) == "2 designs {count!r} { }"
+def test_a_brace_that_holds_no_value_is_refused(template: Template) -> None:
+    """Hostile round 3: braces hold a value's name and nothing else (tests/hostile/test_labels.py)."""
+    with pytest.raises(SettingsError, match=r"`\{count!r\}` is not a value: braces hold only"):
+        Labels.build(template, "en", {"overview.total": "{count} designs {count!r} { }"})
 
 
 @pytest.mark.parametrize(
@@ -166,7 +167,10 @@ def test_a_broken_brace_in_a_site_label_is_shown_as_written(template: Template) 
         ({"overview.total": "{cuont} designs"}, r"`\{cuont\}` is not a value of this label \(its values: \{count\}\)"),
         ({"overview.shown": {"one": "{shown}", "other": "{shown} of {total}"}}, r"`\{total\}`.*\{count\}, \{shown\}"),
         ({"checklist.heading": "Review {name}"}, r"its values: none"),
-        ({"date.format": "{year}/{mon}"}, r"`\{mon\}`.*\{day\}, \{iso\}, \{month\}, \{month_name\}, \{year\}"),
+        (
+            {"date.format": "{year}/{mon}"},
+            r"`\{mon\}`.*\{day\}, \{dd\}, \{iso\}, \{mm\}, \{month\}, \{month_name\}, \{year\}",
+        ),
         ({"date.months": "Jan|Feb|Mar"}, r"twelve month names.*\(it has 3\)"),
     ],
 )
@@ -179,9 +183,7 @@ def test_a_site_label_with_a_value_it_does_not_have_is_refused(
 
 
 def test_a_site_label_may_use_any_value_a_shipped_language_uses(template: Template) -> None:
-    labels = Labels.build(
-        template, "de", {"date.format": "{day}.{month:02}.{year}", "date.months": "|".join("abcdefghijkl")}
-    )
+    labels = Labels.build(template, "de", {"date.format": "{day}.{mm}.{year}", "date.months": "|".join("abcdefghijkl")})
     assert labels.date("2024-03-01") == "1.03.2024"
     assert (
         Labels.build(

@@ -193,7 +193,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     import yaml
 
     from mkdocs_mldesign.core.labels import Labels
-    from mkdocs_mldesign.project.config import ConfigError, load
+    from mkdocs_mldesign.project.config import ConfigError, load, option_error
 
     config_file = Path(args.config_file) if args.config_file else find_config(Path.cwd())
     language, settings = "en", Settings()
@@ -208,7 +208,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     try:
         labels = Labels.build(open_site(settings).template, args.language or language, overrides)
     except SettingsError as exc:
-        raise UsageError(f"{shown_path(config_file or Path('mkdocs.yml'))}: mldesign: {exc}") from None
+        raise UsageError(option_error(config_file or Path("mkdocs.yml"), exc)) from None
     keys = sorted({key for layer in labels.layers for key in layer})
     print(f"# The labels of a site in {labels.language} (shipped: {labels.shipped}); any of them can go under")
     print("# `labels:` in the mldesign plugin's options, and a key left out keeps the text below.")

@@ -64,7 +64,7 @@ def load_site(config_file: Path) -> SiteConfig:
         raise UsageError(f"cannot read {shown_path(config_file)}: {exc.strerror or exc}") from None
     plugin = config.plugins.get("mldesign")
     try:
-        options = plugin.options() if plugin is not None else None
+        options = plugin.options(config_file=str(config_file)) if plugin is not None else None
         settings = options.settings if options is not None else Settings()
         # The plugins' own events, as a build runs them before reading pages: a plugin
         # may move the docs (mkdocs-monorepo-plugin merges every included site into one
@@ -82,7 +82,8 @@ def load_site(config_file: Path) -> SiteConfig:
                 real[copy] = Path(file.abs_src_path)
             pages.append(copy)
     except PluginError as exc:
-        raise UsageError(f"{shown_path(config_file)}: {exc}") from None
+        named = str(exc).startswith(shown_path(config_file))  # located by the plugin: mkdocs.yml:LINE:COL
+        raise UsageError(str(exc) if named else f"{shown_path(config_file)}: {exc}") from None
     except Exception as exc:  # another plugin's event: say which step, not a traceback
         raise UsageError(
             f"{shown_path(config_file)}: a plugin failed while the site's pages were listed "

@@ -34,6 +34,7 @@ from mkdocs_mldesign.core.settings import SettingsError
 from mkdocs_mldesign.core.site import Report, Site, SiteError
 from mkdocs_mldesign.core.storage import digest
 from mkdocs_mldesign.git.history import Version
+from mkdocs_mldesign.project.config import option_error
 from mkdocs_mldesign.project.history import SiteHistory
 from mkdocs_mldesign.publish.options import Options, nav_mentions, parse_options
 from mkdocs_mldesign.publish.publisher import CSS, JS, TEMPLATES_DIR, Publisher, RenderError, overview_page, place
@@ -86,13 +87,18 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         permalink = toc.get("permalink", False)
         theme = {k: config.theme[k] for k in ("language", "locale", "palette") if k in config.theme}
         options = self.options(
-            permalink="¶" if permalink is True else (permalink or ""), theme=theme, extra=dict(config.extra)
+            permalink="¶" if permalink is True else (permalink or ""),
+            config_file=config.config_file_path,
+            theme=theme,
+            extra=dict(config.extra),
         )
         try:
             self.site = Site.load(options.settings)
             self.labels = Labels.build(self.site.template, options.outputs.language, options.outputs.labels)
-        except (SiteError, SettingsError) as exc:
+        except SiteError as exc:
             raise PluginError(f"mldesign: {exc}") from None
+        except SettingsError as exc:
+            raise PluginError(option_error(config.config_file_path or "mkdocs.yml", exc)) from None
         self.settings, self.template, self.outputs = self.site.settings, self.site.template, options.outputs
         self.sources = options.sources
         # Read while MkDocs lists files and builds the nav; waited for once every page is read.
@@ -121,12 +127,12 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             self._pages.check_again(self.site, config)
         return config
 
-    def options(self, permalink: str = "", **site: Any) -> Options:
+    def options(self, permalink: str = "", config_file: str | None = None, **site: Any) -> Options:
         """This plugin's options, checked by the core; the command line uses them too."""
         try:
             return parse_options(dict(self.config), permalink=permalink, **site)
         except SettingsError as exc:
-            raise PluginError(f"mldesign: {exc}") from None
+            raise PluginError(option_error(config_file or "mkdocs.yml", exc)) from None
 
     # --- reading pages --------------------------------------------------------------
 
@@ -204,6 +210,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             title = page.meta.get("title")
             if isinstance(title, str):
                 page.meta["title"] = Markup.escape(title)
+        if page.file.src_uri == self.overview_path and page.file.generated_by is not None:
+            page.meta["title"] = Markup.escape(self.labels("overview.title"))  # a label is text
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -33,11 +33,10 @@ from mkdocs_mldesign import __version__
 from mkdocs_mldesign.core import frontmatter
 from mkdocs_mldesign.core.design import PageResult
 from mkdocs_mldesign.core.labels import Labels
-from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.settings import SettingsError
 from mkdocs_mldesign.core.site import Report, Site, SiteError
 from mkdocs_mldesign.core.storage import digest, mark
-from mkdocs_mldesign.project.config import ConfigError, SiteConfig, docs_files
+from mkdocs_mldesign.project.config import ConfigError, SiteConfig, docs_files, option_error
 from mkdocs_mldesign.project.config import load as load_config
 from mkdocs_mldesign.project.history import SiteHistory
 from mkdocs_mldesign.publish.options import nav_mentions
@@ -99,7 +98,7 @@ def stage(
     except (ConfigError, SiteError) as exc:
         raise StageError(str(exc)) from None
     except SettingsError as exc:
-        raise StageError(f"{shown_path(config.path)}: mldesign: {exc}") from None
+        raise StageError(option_error(config.path, exc)) from None
     root = config.path.parent
     written = root / CONFIG_NAME
     target = root / STAGE
@@ -178,7 +177,7 @@ def stage(
                 text = _text(config.docs_dir / outputs.overview)
                 text = _at_marker(text, OVERVIEW_MARKER, marker) or f"{text}\n\n{marker}\n"
             else:
-                text = overview_page(labels("overview.title"), marker)
+                text = overview_page(labels("overview.title"), marker, title_as_html=True)
             _write(docs / outputs.overview, text)
             shown.add(outputs.overview)
         for path, text in publisher.files():
@@ -382,7 +381,7 @@ def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str
         data["site_dir"] = site_dir
     overview = config.options.outputs.overview
     if overview and isinstance(config.nav, list) and not nav_mentions(config.nav, overview):
-        data["nav"] = [{overview_title: overview}]
+        data["nav"] = [{html.escape(overview_title): overview}]  # Zensical prints nav titles as HTML
     text = (
         f"{HEADER} from {config.path.name}: do not edit, do not commit.\n"
         f"# Build with: zensical build -f {path.name}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
