@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 SECRET = "s3cr3t-token-from-the-ci-job"
 
 
-def _site(root: Path, labels: dict[str, object], *, theme: str = "mldesign", nav: bool = False) -> Path:
+def _site(root: Path, labels: Mapping[str, object], *, theme: str = "mldesign", nav: bool = False) -> Path:
     config: dict[str, object] = {
         "site_name": "Labels",
         "theme": {
@@ -37,7 +38,7 @@ def _site(root: Path, labels: dict[str, object], *, theme: str = "mldesign", nav
                 {"scheme": "slate", "toggle": {"icon": "material/brightness-7", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search", {"mldesign": {"labels": labels}}],
+        "plugins": ["search", {"mldesign": {"labels": dict(labels)}}],
     }
     if nav:
         config["nav"] = [{"Home": "index.md"}, {"A": "designs/a.md"}]
