@@ -692,14 +692,43 @@ def check_schema(schema: JSON, source: str) -> None:
         raise SchemaError(f"{source} makes the design schema invalid at {where}: {exc.message}") from None
     try:
         for path, node in _walk(schema):
+            if path and path[-1] in ("properties", "patternProperties", "$defs", "definitions"):
+                continue  # a mapping of names (or patterns) to schemas, not a schema
             pattern = node.get("pattern")
-            if path and path[-1] != "properties" and isinstance(pattern, str):
-                try:
-                    re.compile(ecma_pattern(pattern))
-                except re.error as exc:
-                    raise SchemaError(f"{source}: the pattern at {_pointer(path)} cannot be used: {exc}") from None
+            if isinstance(pattern, str):
+                _check_pattern(source, path, pattern)
+            keys = node.get("patternProperties")
+            for key in keys if isinstance(keys, dict) else ():
+                _check_pattern(source, (*path, "patternProperties", key), key)
     except _ExtensionError as exc:
         raise SchemaError(f"{source}: {exc.message}") from None
+
+
+def _check_pattern(source: str, path: tuple[str | int, ...], pattern: str) -> None:
+    """Refuse a pattern either reading of it cannot compile: Python's (which explains) or
+    the compiled validator's (which judges)."""
+    try:
+        re.compile(ecma_pattern(pattern))
+    except re.error as exc:
+        raise SchemaError(f"{source}: the pattern at {_pointer(path)} cannot be used: {exc}") from None
+    if not _rs_compiles(pattern):
+        raise SchemaError(
+            f"{source}: the pattern at {_pointer(path)} cannot be used: it is not a regular expression "
+            "as JSON Schema reads it (ECMA-262: no \\Z, (?P=name) or other syntax only Python reads)"
+        )
+
+
+def _rs_compiles(pattern: str) -> bool:
+    """Whether the compiled validator (jsonschema-rs) reads `pattern` as a regular expression."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - without it, Python's reading is the only one
+        return True
+    try:
+        jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    except ValueError:
+        return False
+    return True
 
 
 def ecma_pattern(pattern: str) -> str:

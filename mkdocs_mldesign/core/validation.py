@@ -114,24 +114,60 @@ FORMATS: dict[str, Callable[[object], bool]] = {"mldesign-date": is_date}
 
 
 @cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(ecma_pattern(pattern))
+def _matcher(pattern: str) -> Callable[[str], bool]:
+    """A JSON Schema `pattern`, compiled once. With jsonschema-rs, by its own regular
+    expressions, which take time linear in the text: a pattern that backtracks in Python's
+    `re` (`^([A-Z0-9]+-?)+$`) costs the explanation no more than the verdict."""
+    if HAVE_RS:
+        checker: Callable[[str], bool] = jsonschema_rs.validator_for({"type": "string", "pattern": pattern}).is_valid
+        return checker
+    compiled = re.compile(ecma_pattern(pattern))
+    return lambda text: compiled.search(text) is not None
 
 
 def pattern_matches(pattern: str, text: str) -> bool:
-    """Whether `text` matches a JSON Schema `pattern` as ECMA-262 reads it (see `ecma_pattern`)."""
-    return _compiled(pattern).search(text) is not None
+    """Whether `text` matches a JSON Schema `pattern` as ECMA-262 reads it, as the compiled
+    validator reads it (see `ecma_pattern` for the fallback without it)."""
+    return _matcher(pattern)(text)
 
 
 def _explainer_class() -> Any:
-    """jsonschema's 2020-12 validator, with `pattern` read as the compiled validator reads it."""
+    """jsonschema's 2020-12 validator, with every keyword that matches a `pattern`
+    (`pattern`, `patternProperties`, `additionalProperties` beside them) reading it as the
+    compiled validator does: never with Python's backtracking `re`."""
     import jsonschema
 
     def pattern(validator: Any, value: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
         if validator.is_type(instance, "string") and not pattern_matches(value, instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {value!r}")
 
-    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
+    def pattern_properties(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not validator.is_type(instance, "object"):
+            return
+        for regex, subschema in value.items():
+            for key, item in instance.items():
+                if pattern_matches(regex, key):
+                    yield from validator.descend(item, subschema, path=key, schema_path=regex)
+
+    def additional_properties(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not validator.is_type(instance, "object"):
+            return
+        known = schema.get("properties", {})
+        regexes = list(schema.get("patternProperties", {}))
+        extras = [k for k in instance if k not in known and not any(pattern_matches(r, k) for r in regexes)]
+        if validator.is_type(value, "object"):
+            for extra in extras:
+                yield from validator.descend(instance[extra], value, path=extra)
+        elif not value and extras:
+            names = ", ".join(repr(e) for e in sorted(extras, key=str))
+            yield jsonschema.ValidationError(f"Additional properties are not allowed ({names} unexpected)")
+
+    keywords = {
+        "pattern": pattern,
+        "patternProperties": pattern_properties,
+        "additionalProperties": additional_properties,
+    }
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, keywords)
 
 
 class Validator:

@@ -327,6 +327,11 @@ _NAMES = re.compile(r"history-[0-9a-f]{40}\.json")
 _KEPT = 4
 #: A design's timeline reads at most its latest this many versions.
 MAX_VERSIONS = 1000
+#: The bytes of older versions a build reads, not counting those the cache knows: a
+#: base, and as much again for each design; and for one design at most.
+BUDGET_BASE = 16 << 20
+BUDGET_PER_DESIGN = 160 << 10
+BUDGET_ONE_DESIGN = 8 << 20
 #: Past this many bytes a file of an older version (a page or a design file) is not read.
 MAX_BLOB_BYTES = 1 << 22
 
@@ -336,7 +341,13 @@ class Timeline:
     remembered by the blobs it read, in memory and in `cache_file` when given."""
 
     def __init__(
-        self, log: GitLog, judge: Judge, *, cache_file: Path | None = None, known: dict[str, list[Any]] | None = None
+        self,
+        log: GitLog,
+        judge: Judge,
+        *,
+        cache_file: Path | None = None,
+        known: dict[str, list[Any]] | None = None,
+        budget: int | None = None,
     ) -> None:
         self.log = log
         self.judge = judge
@@ -346,6 +357,12 @@ class Timeline:
         self.known: dict[str, list[Any]] = known if known is not None else _load_cache(cache_file)
         self.changed = False
         self.judged = 0  # versions checked in this build, for the log
+        # The bytes of older versions this build may still read (None: no bound), and the
+        # versions it left unread once they were spent, with the designs they belong to.
+        self.budget = budget
+        self.read_bytes = 0
+        self.unread = 0
+        self.cut: set[str] = set()
 
     def versions(self, src_uri: str, design_file: str | None = None) -> list[Version]:
         """The design of page `src_uri` (and of its `design:` file) at every commit that
@@ -353,20 +370,32 @@ class Timeline:
         log = self.log
         page = log.touches.get(src_uri, [])
         other = log.touches.get(design_file, []) if design_file and design_file != src_uri else []
-        indices = sorted({t.index for t in (*page, *other)}, reverse=True)[-MAX_VERSIONS:]  # oldest first
+        indices = sorted({t.index for t in (*page, *other)})[:MAX_VERSIONS]  # newest first
         out = []
-        for index in indices:
+        spent = self.read_bytes
+        for index in indices:  # the newest are read first: a timeline cut short loses its oldest steps
             at_page = _as_of(page, index)
             if at_page is None or not at_page.blob:
                 continue
             at_file = _as_of(other, index)
-            out.append(self._judge(log.commits[index], at_page, at_file))
+            one = BUDGET_ONE_DESIGN - (self.read_bytes - spent)
+            found = self._judge(log.commits[index], at_page, at_file, one)
+            if found is None:
+                self.unread += 1
+                self.cut.add(src_uri)
+                continue
+            out.append(found)
+        out.reverse()  # oldest first
         return out
 
-    def _judge(self, commit: Commit, page: Touch, design_file: Touch | None) -> Version:
+    def _judge(self, commit: Commit, page: Touch, design_file: Touch | None, room: int) -> Version | None:
+        """The version `commit` left; None when it is not known and the budget (of the
+        build, or `room` left for this design) is spent."""
         key = f"{page.blob}:{design_file.blob if design_file else ''}"
         hit = self.known.get(key)
         if not _valid(hit):
+            if self.budget is not None and (self.read_bytes >= self.budget or room <= 0):
+                return None
             hit, cacheable = self._read(commit, page, design_file)
             if hit is not None and cacheable:
                 self.known[key] = hit
@@ -382,6 +411,7 @@ class Timeline:
         found = self.blobs.read(page.blob, MAX_BLOB_BYTES)
         if found is None:
             return None, False
+        self.read_bytes += len(found[1])
         uncacheable = False
 
         def read_file(rel: str) -> bytes:
@@ -396,6 +426,7 @@ class Timeline:
                 got = self.blobs.read(f"{commit.sha}:./{path}", MAX_BLOB_BYTES)
             if got is None:
                 raise FileNotFoundError(path)
+            self.read_bytes += len(got[1])
             return got[1]
 
         self.judged += 1
@@ -413,6 +444,11 @@ class Timeline:
                 if folder is not None:
                     write_entry(folder, where.name, self.known, keep=_KEPT, names=_NAMES)
             self.changed = False
+
+
+def budget_for(designs: int) -> int:
+    """The bytes of older versions a build of a site with `designs` designs may read."""
+    return BUDGET_BASE + BUDGET_PER_DESIGN * designs
 
 
 def _as_of(touches: Iterable[Touch], index: int) -> Touch | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from mkdocs_mldesign.core.design import PageResult
 from mkdocs_mldesign.core.site import Site
-from mkdocs_mldesign.git.history import HISTORY_CACHE, GitLog, Timeline, cache_file
+from mkdocs_mldesign.git.history import BUDGET_ONE_DESIGN, HISTORY_CACHE, GitLog, Timeline, budget_for, cache_file
 from mkdocs_mldesign.project.check import date_designs
 
 
@@ -41,15 +41,30 @@ class SiteHistory:
         """Date the designs of the checked (result, moved) pages from git (`check.date_designs`)."""
         date_designs(site, pages, self.log() if self.dates else None, today)
 
-    def open_timeline(self, site: Site, known: dict[str, list[Any]] | None = None) -> Timeline | None:
+    def open_timeline(self, site: Site, designs: int, known: dict[str, list[Any]] | None = None) -> Timeline | None:
         """Each design's timeline, judged by `site` and kept in the history cache beside
-        mkdocs.yml; `known` is what an earlier build of the same process learnt."""
+        mkdocs.yml; `known` is what an earlier build of the same process learnt. The build
+        reads older versions within a budget that grows with the site's `designs`."""
         log = self.log() if self.history else None
         if log is None or log.reason:
             return None
         where = cache_file(self.home / HISTORY_CACHE, site.fingerprint())
-        self.timeline = Timeline(log, site.verdict, cache_file=where, known=known)
+        self.timeline = Timeline(log, site.verdict, cache_file=where, known=known, budget=budget_for(designs))
         return self.timeline
+
+    def cut_short(self) -> str:
+        """What the timelines left unread in this build, once their pages are rendered; ""
+        when nothing was."""
+        timeline = self.timeline
+        if timeline is None or not timeline.unread:
+            return ""
+        mib = (timeline.budget or 0) / (1 << 20)
+        return (
+            f"the history of {len(timeline.cut)} design(s) stops short in this build: {timeline.unread} older "
+            f"version(s) were not read (a build reads {mib:.0f} MiB of older versions, "
+            f"{BUDGET_ONE_DESIGN >> 20} MiB for one design); the history cache keeps what was read, "
+            "so the next builds go on from there"
+        )
 
     def close(self) -> None:
         """Stop git, and keep what the timeline learnt for the next build."""

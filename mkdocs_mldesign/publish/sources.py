@@ -10,11 +10,13 @@ publishing site's URL or the export's own URL makes one).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,7 +26,10 @@ from mkdocs_mldesign.core.problems import MAX_PROBLEMS, Problem, shown_path
 #: The export formats this version reads: 2 (no site name) and 3 (report.FORMAT_VERSION).
 READABLE_FORMATS = (2, 3)
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
+#: How long the portal waits for all its http(s) sources together.
 TIMEOUT_SECONDS = 10.0
+#: The designs a portal takes in from all its sources together.
+MAX_SOURCE_DESIGNS = 5000
 RULE = "source-unreadable"
 
 
@@ -65,29 +70,48 @@ def remote_designs(locations: Sequence[str], config_file: str) -> tuple[list[Rem
 def load_sources(
     locations: Sequence[str], *, config_file: str = "mkdocs.yml", base_dir: str = "", timeout: float = TIMEOUT_SECONDS
 ) -> tuple[list[Source], list[Problem]]:
-    """Every source that can be read, and a warning for each that cannot."""
+    """Every source that can be read, and a warning for each that cannot or was cut.
+
+    The http(s) sources are fetched at once, within `timeout` seconds for all of them
+    together, so slow servers hold a build no longer than one would. The portal takes in
+    at most `MAX_SOURCE_DESIGNS` designs from all sources together, in the order they
+    are listed; a source past that is cut, with a warning saying how many were left out."""
     sources: list[Source] = []
     problems: list[Problem] = []
     config_text = _config_text(config_file)
+    fetching = _Fetches(locations, timeout)
+    room = MAX_SOURCE_DESIGNS
+
+    def warn(index: int, location: str, message: str, hint: str) -> None:
+        line, column = _locate(config_text, location)
+        field = f"sources[{index}]"
+        problems.append(Problem(shown_path(config_file), line, column, field, "warning", RULE, message, hint))
+
     for index, location in enumerate(locations):
         try:
-            raw = _fetch(location, base_dir, timeout)
-            sources.append(_source(location, _parse(raw)))
+            raw = fetching.result(index) if _is_web(location) else _fetch(location, base_dir)
+            source = _source(location, _parse(raw))
         except _Refused as exc:
-            line, column = _locate(config_text, location)
-            problems.append(
-                Problem(
-                    shown_path(config_file),
-                    line,
-                    column,
-                    f"sources[{index}]",
-                    "warning",
-                    RULE,
-                    f"{_short(location)} {exc}",
-                    "the overview is built without its designs; check the path or URL, "
-                    "and that it is a designs.json of mkdocs-mldesign",
-                )
+            warn(
+                index,
+                location,
+                f"{_short(location)} {exc}",
+                "the overview is built without its designs; check the path or URL, "
+                "and that it is a designs.json of mkdocs-mldesign",
             )
+            continue
+        if len(source.designs) > room:
+            left = len(source.designs) - room
+            warn(
+                index,
+                location,
+                f"{_short(location)}: {left:,} of its {len(source.designs):,} designs are left out: the portal takes "
+                f"in {MAX_SOURCE_DESIGNS:,} designs from all its sources together",
+                "list fewer or smaller sources; the first ones listed are taken in first",
+            )
+            source = replace(source, designs=source.designs[:room])
+        room -= len(source.designs)
+        sources.append(source)
     return sources, problems
 
 
@@ -98,10 +122,9 @@ def _scheme(url: str) -> str:
         return "?"
 
 
-def _fetch(location: str, base_dir: str, timeout: float) -> bytes:
+def _fetch(location: str, base_dir: str) -> bytes:
+    """A local source's bytes (a path relative to `base_dir`)."""
     scheme = _scheme(location)
-    if scheme in ("http", "https"):
-        return _download(location, timeout)
     if scheme == "?":
         raise _Refused("is not a valid URL")
     if scheme and len(scheme) > 1:
@@ -115,35 +138,73 @@ def _fetch(location: str, base_dir: str, timeout: float) -> bytes:
         raise _Refused(f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _download(url: str, timeout: float) -> bytes:
-    """The body at `url`, within `timeout` seconds in all: a server that sends a byte now
-    and then cannot hold the build, as a timeout on each read would let it."""
+class _Fetches:
+    """Every http(s) source of a site, each fetched in a thread of its own from the start,
+    all within one deadline: a server that sends a byte now and then cannot hold the
+    build, as a timeout on each read would let it."""
+
+    def __init__(self, locations: Sequence[str], timeout: float) -> None:
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.boxes: dict[int, dict[str, Any]] = {}
+        self.threads: dict[int, threading.Thread] = {}
+        for index, url in enumerate(locations):
+            if _is_web(url):
+                box: dict[str, Any] = {}
+                thread = threading.Thread(
+                    target=_download, args=(url, timeout, box), name=f"mldesign source {url[:60]}", daemon=True
+                )
+                thread.start()
+                self.boxes[index], self.threads[index] = box, thread
+
+    def result(self, index: int) -> bytes:
+        self.threads[index].join(max(0.0, self.deadline - time.monotonic()))
+        box = self.boxes[index]
+        if self.threads[index].is_alive():
+            raise _Refused(f"cannot be fetched: no complete answer within {self.timeout:g} seconds")
+        if "error" in box:
+            raise _Refused(box["error"])
+        data: bytes = box["data"]
+        if len(data) > MAX_EXPORT_BYTES:
+            raise _Refused(f"is larger than {MAX_EXPORT_BYTES:,} bytes")
+        return data
+
+
+def _download(url: str, timeout: float, box: dict[str, Any]) -> None:
+    """Put the body at `url` in `box["data"]`, or why not in `box["error"]`. Only http(s)
+    is spoken, at every hop: a redirect to another scheme (ftp:, file:) is refused."""
     import urllib.error  # here, not at the top: most sites list no source, and it is a large import
     import urllib.request
 
-    box: dict[str, Any] = {}
+    class WebOnly(urllib.request.HTTPRedirectHandler):
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            target = headers.get("location") or headers.get("uri") or ""
+            with contextlib.suppress(ValueError):
+                target = urljoin(req.full_url, target)
+            if not _is_web(target):
+                raise urllib.error.URLError(f"it redirects to {_short(target, 80)}, which is not an http(s) URL")
+            return super().http_error_302(req, fp, code, msg, headers)
 
-    def fetch() -> None:
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only, checked above
-                box["data"] = response.read(MAX_EXPORT_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            box["error"] = f"cannot be fetched: the server answered {exc.code} {exc.reason}"
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            box["error"] = f"cannot be fetched: {getattr(exc, 'reason', exc)}"
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
-    worker = threading.Thread(target=fetch, name=f"mldesign source {url[:60]}", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise _Refused(f"cannot be fetched: no complete answer within {timeout:g} seconds")
-    if "error" in box:
-        raise _Refused(box["error"])
-    data: bytes = box["data"]
-    if len(data) > MAX_EXPORT_BYTES:
-        raise _Refused(f"is larger than {MAX_EXPORT_BYTES:,} bytes")
-    return data
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),  # the proxies the environment names, as every http client here
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        WebOnly(),
+    ):
+        opener.add_handler(handler)
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            box["data"] = response.read(MAX_EXPORT_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        box["error"] = f"cannot be fetched: the server answered {exc.code} {exc.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        box["error"] = f"cannot be fetched: {getattr(exc, 'reason', exc)}"
 
 
 def _parse(raw: bytes) -> dict[str, Any]:

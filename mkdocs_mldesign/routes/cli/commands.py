@@ -240,6 +240,8 @@ def cmd_zensical(args: argparse.Namespace) -> int:
     render = {"text": to_text, "github": to_github}[args.format]
     print(render(staged.report))
     _say_why_no_git([staged.git_reason] if staged.git_reason else [], staged.report)
+    if staged.history_cut:
+        print(f"mldesign: note: {staged.history_cut}", file=sys.stderr)
     if not staged.written:
         why = failing(staged.report, True)
         print(f"mldesign: not staged for Zensical: the designs have {why}", file=sys.stderr)

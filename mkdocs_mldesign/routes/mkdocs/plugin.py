@@ -244,7 +244,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             remote, problems = remote_designs(self.sources, config_file)
             for problem in problems:
                 _warn(problem)
-        timeline = history.open_timeline(self.site, self._known) if history is not None else None
+        timeline = history.open_timeline(self.site, len(report.designs), self._known) if history is not None else None
         if timeline is not None:
             self._known = timeline.known
         self._say_why_no_git(report)
@@ -349,6 +349,9 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     # --- files written after the build ----------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        cut = self._history.cut_short() if self._history is not None else ""
+        if cut:
+            log.info("mldesign: %s", cut)
         self._close_history()
         if self._publisher is None:
             return

@@ -77,6 +77,7 @@ class Staged:
     stage: Path
     written: bool = True
     git_reason: str = ""  # why the designs got no dates or history from git, if they got none
+    history_cut: str = ""  # what the timelines left unread in this stage, if anything
 
 
 def stage(
@@ -133,7 +134,7 @@ def stage(
             f"`export: {outputs.export}` would replace {outputs.export} in the built site; "
             "choose another path, such as designs.json"
         )
-    timeline = history.open_timeline(site)
+    timeline = history.open_timeline(site, len(report.designs))
     urls = {src: page_url(src, config.use_directory_urls) for src in pages}
     if outputs.overview:
         urls.setdefault(outputs.overview, page_url(outputs.overview, config.use_directory_urls))
@@ -183,6 +184,7 @@ def stage(
         for path, text in publisher.files():
             _write(docs / path, text)
             shown.add(path)
+        cut = history.cut_short()
     except RenderError as exc:
         raise StageError(str(exc)) from None
     finally:
@@ -204,7 +206,7 @@ def stage(
     _remove_ours(target)
     building.rename(target)
     _write_config(written, config, target, site_dir, labels("overview.title"))
-    return Staged(report, config, written, target, git_reason=said)
+    return Staged(report, config, written, target, git_reason=said, history_cut=cut)
 
 
 def _env(config: SiteConfig) -> jinja2.Environment:
