@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from typing import Any
 
 from mkdocs_mldesign.core.completeness import is_na
 from mkdocs_mldesign.core.design import Design, PageResult
-from mkdocs_mldesign.core.problems import Problem
+from mkdocs_mldesign.core.problems import Problem, visible
 from mkdocs_mldesign.core.site import Report, Site
 
 from .history import MAX_BLOB_BYTES, Blobs, git_command
@@ -74,20 +75,33 @@ def read_revision(site: Site, folder: str, commit: str, *, shown_prefix: str, to
     if listing is None or listing.returncode != 0:
         raise RevisionError(f"git could not list the files of {commit[:12]}")
     blobs: dict[str, str] = {}
+    links: set[str] = set()  # symbolic links, which a build follows to what they point at
     for entry in listing.stdout.split(b"\0"):
         meta, _, name = entry.partition(b"\t")
         parts = meta.split()
         if len(parts) == 3 and parts[1] == b"blob":
-            blobs[name.decode("utf-8", "surrogateescape")] = parts[2].decode("ascii")
+            path = name.decode("utf-8", "surrogateescape")
+            blobs[path] = parts[2].decode("ascii")
+            if parts[0] == b"120000":
+                links.add(path)
     reader = Blobs(folder)
     try:
 
-        def read_file(rel: str) -> bytes:
+        def read_file(rel: str, hops: int = 0) -> bytes:
             path = posixpath.normpath(rel)
             oid = blobs.get(path)
             got = reader.read(oid, MAX_BLOB_BYTES) if oid else None
-            if got is None:
+            if got is None and (hops == 0 or not path.startswith("../")):
                 raise FileNotFoundError(path)
+            if got is None:  # a link pointing out of the docs folder: the commit's own file there
+                got = reader.read(f"{commit}:./{path}", MAX_BLOB_BYTES)
+                if got is None:
+                    raise FileNotFoundError(path)
+            if path in links:  # as the build reads it: what the link points at, then
+                target = got[1].decode("utf-8", "surrogateescape")
+                if hops >= 8 or target.startswith("/") or "\0" in target:
+                    raise FileNotFoundError(path)
+                return read_file(posixpath.join(posixpath.dirname(path), target), hops + 1)
             return got[1]
 
         results: list[PageResult] = []
@@ -255,7 +269,8 @@ def renames(folder: str, base: str, head: str) -> dict[str, str]:
     """The pages git sees as moved from `base` to `head` ("" for the working tree), by
     their docs-relative paths: old -> new."""
     done = git_command(
-        ["diff", "-z", "--name-status", "-M", "--relative", base, *([head] if head else []), "--"], folder
+        ["diff", "--no-ext-diff", "-z", "--name-status", "-M", "--relative", base, *([head] if head else []), "--"],
+        folder,
     )
     if done is None or done.returncode != 0:
         return {}
@@ -404,31 +419,52 @@ def _side(name: str, commit: str) -> str:
 
 
 def to_text(diff: Diff, failures: Sequence[str] = ()) -> str:
-    lines = [f"mldesign diff: {_side(diff.base, diff.base_commit)} → {_side(diff.head, diff.head_commit)}"]
+    """For a terminal: every text a design or a command line gave is shown with its control
+    characters (terminal escapes, line breaks, bidirectional overrides) written as escapes."""
+    v = visible
+    lines = [f"mldesign diff: {v(_side(diff.base, diff.base_commit))} → {v(_side(diff.head, diff.head_commit))}"]
     lines.append(_summary(diff))
     for d in diff.designs:
         mark = {"added": "+", "removed": "-", "changed": "~"}[d.change]
         lines.append("")
-        lines.append(f"{mark} {d.id}: {d.title} ({d.file})")
+        lines.append(f"{mark} {v(d.id)}: {v(d.title)} ({v(d.file)})")
         if d.change != "changed":
             state = d.after if d.change == "added" else d.before
-            lines.append(f"    {d.change}: {_status(state)}, {_percent(state)} complete")
+            lines.append(f"    {d.change}: {v(_status(state))}, {_percent(state)} complete")
             continue
-        lines.append(f"    status: {_arrow(_status(d.before), _status(d.after))}")
+        lines.append(f"    status: {v(_arrow(_status(d.before), _status(d.after)))}")
         lines.append(f"    completeness: {_arrow(_percent(d.before), _percent(d.after))}")
-        lines.extend(f"    {label}: {text}" for label, text in _details(d))
+        lines.extend(f"    {v(label)}: {v(text)}" for label, text in _details(d))
     if failures:
         lines.append("")
-        lines.extend(f"failed: {f}" for f in failures)
+        lines.extend(f"failed: {v(f)}" for f in failures)
     return "\n".join(lines)
 
 
+#: The characters GitHub's Markdown reads as markup inside a line: emphasis, code, links
+#: and images, raw HTML and entities, tables, strikethrough, headings, math.
+_PUNCTUATION = re.compile(r"([\\`*_\[\]{}<>|~!#&$])")
+#: A mention (`@team`) or a reference (`#12`, `GH-12`) GitHub would link, and notify for.
+_REFERENCE = re.compile(r"([@#])(?=\w)")
+
+
 def _md(text: str) -> str:
-    """Text inside a Markdown table cell or list item, its markup shown as written."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "`*_[]<>#!~":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Author text in a comment's Markdown (a table cell, a list item, a heading): one line,
+    shown exactly as written. Control characters are written as escapes, every character
+    Markdown reads as markup is escaped, and a word joiner after `@` and `#` keeps GitHub from
+    turning a name into a mention that notifies, or a number into a link."""
+    out = _PUNCTUATION.sub(r"\\\1", visible(text))
+    return _REFERENCE.sub("\\1\u2060", out)
+
+
+def _code(text: str) -> str:
+    """Author text as an inline code span in a table cell: one line, its backticks fenced
+    by a longer run, its pipes escaped as GitHub's tables need even inside code."""
+    body = visible(text).replace("|", "\\|")
+    runs = [len(r) for r in re.findall(r"`+", body)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") or not body.strip() else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def to_markdown(diff: Diff, failures: Sequence[str] = ()) -> str:
@@ -446,13 +482,13 @@ def to_markdown(diff: Diff, failures: Sequence[str] = ()) -> str:
         for d in diff.designs:
             mark = {"added": "added", "removed": "removed", "changed": "changed"}[d.change]
             lines.append(
-                f"| {mark} | {_md(d.title)} (`{d.id}`) | {_md(_arrow(_status(d.before), _status(d.after)))} "
-                f"| {_arrow(_percent(d.before), _percent(d.after))} |"
+                f"| {mark} | {_md(d.title)} ({_code(d.id)}) | {_md(_arrow(_status(d.before), _status(d.after)))} "
+                f"| {_md(_arrow(_percent(d.before), _percent(d.after)))} |"
             )
     for d in diff.designs:
         if d.change != "changed":
             continue
-        lines += ["", f"### {_md(d.title)}", "", f"`{d.file}`", ""]
+        lines += ["", f"### {_md(d.title)}", "", _code(d.file), ""]
         lines.extend(f"- **{_md(label)}**: {_md(text)}" for label, text in _details(d))
     return "\n".join(lines) + "\n"
 

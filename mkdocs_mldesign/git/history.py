@@ -29,16 +29,36 @@ from typing import IO, Any
 from mkdocs_mldesign.core.design import Commit, Span
 from mkdocs_mldesign.core.storage import own_folder, read_entry, salted, write_entry
 
-#: Every git process runs with these: no pager, no prompt, no signature checks, no
-#: locks taken, paths as bytes, and the same messages whatever the user's language.
+#: Every setting of the user's or the repository's git configuration that could shape
+#: what these commands print, pinned: the same history gives the same verdict anywhere
+#: (`log.showRoot=false` would hide the first commit's files, another
+#: `i18n.logOutputEncoding` would garble dates, a replace ref would rewrite history).
+_PINNED = {
+    "log.showRoot": "true",
+    "log.showSignature": "false",
+    "log.follow": "false",
+    "log.decorate": "false",
+    "log.abbrevCommit": "false",
+    "log.mailmap": "false",
+    "i18n.logOutputEncoding": "UTF-8",
+    "core.quotePath": "false",
+    "core.precomposeUnicode": "false",
+    "core.fsmonitor": "false",
+    "core.abbrev": "40",
+    "diff.renames": "true",
+    "diff.renameLimit": "1000",
+    "diff.relative": "false",
+    "diff.noprefix": "false",
+    "color.ui": "never",
+}
+#: Every git process runs with these: the settings above, no pager, no replace refs.
 _GIT = (
     "git",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "core.quotePath=false",
+    *(x for key, value in _PINNED.items() for x in ("-c", f"{key}={value}")),
+    "--no-replace-objects",
     "--no-pager",
 )
+#: No prompt, no locks taken, the same messages whatever the user's language.
 _ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat"}
 #: A commit's fields in the log, split by the unit separator.
 _FORMAT = "%x1e%H%x1f%at%x1f%aI%x1f%s"
@@ -54,12 +74,18 @@ class Touch:
     blob: str
 
 
-#: Set by a git hook, these would point git at another checkout than the docs folder's own.
-_DROPPED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX")
+#: Set by a git hook, these would point git at another checkout than the docs folder's
+#: own; the others would add configuration past the pinned settings.
+_DROPPED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
 
 
 def _env() -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if k not in _DROPPED}, **_ENV}
+    kept = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in _DROPPED and not k.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
+    }
+    return {**kept, **_ENV}
 
 
 def _run(args: list[str], cwd: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
@@ -208,7 +234,17 @@ class GitLog:
     def span(self, src_uri: str, design_file: str | None = None) -> Span | None:
         """The first and last commit of a page and of the design file it names (a
         `site.GitDates`)."""
-        return self.dates(src_uri, design_file) if design_file else self.dates(src_uri)
+        page = self.followed(src_uri)
+        return self.dates(page, self.followed(design_file)) if design_file else self.dates(page)
+
+    def followed(self, path: str) -> str:
+        """The docs-relative path whose history is what a build reads at `path`: the file a
+        symbolic link there points at, when it is inside the docs folder; else `path`."""
+        full = os.path.join(self.folder, path)
+        if not os.path.islink(full):
+            return path
+        rel = os.path.relpath(os.path.realpath(full), os.path.realpath(self.folder))
+        return path if rel == ".." or rel.startswith(".." + os.sep) else rel.replace(os.sep, "/")
 
     def dates(self, *paths: str) -> Span | None:
         """The first and last commit that touched any of `paths` (docs-relative); None
@@ -368,8 +404,8 @@ class Timeline:
         """The design of page `src_uri` (and of its `design:` file) at every commit that
         touched either, oldest first."""
         log = self.log
-        page = log.touches.get(src_uri, [])
-        other = log.touches.get(design_file, []) if design_file and design_file != src_uri else []
+        page = log.touches.get(log.followed(src_uri), [])  # a linked page: the history of what it links to
+        other = log.touches.get(log.followed(design_file), []) if design_file and design_file != src_uri else []
         indices = sorted({t.index for t in (*page, *other)})[:MAX_VERSIONS]  # newest first
         out = []
         spent = self.read_bytes

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from mkdocs_mldesign import __version__
+from mkdocs_mldesign.core.problems import visible
 from mkdocs_mldesign.project.check import CheckError
 from mkdocs_mldesign.routes.cli.commands import (
     EXIT_OK,
@@ -147,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except (UsageError, CheckError) as exc:
-        print(f"mldesign: error: {exc}", file=sys.stderr)
+        print(f"mldesign: error: {visible(str(exc))}", file=sys.stderr)  # it may quote what a user typed
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
