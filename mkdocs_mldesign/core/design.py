@@ -3,9 +3,11 @@ MkDocs plugin and the `mldesign` command line call, so they can never disagree."
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -249,13 +251,21 @@ def written_date(value: Any) -> Dated | None:
 
 
 def default_id(src_uri: str) -> str:
-    """The file name without `.md`; for `index.md`, its folder's name."""
+    """The file name without `.md`; for `index.md`, its folder's name. An id is also a file
+    name in the built site (`canvas/<id>.html`), so it keeps only letters and digits of
+    ASCII, `.`, `_` and `-`; a name that loses other letters on the way (`顔認証.md`,
+    `ranking-需要.md`) gets a short digest of the whole name, so that two such pages never
+    share an id and each keeps its own from build to build."""
     stem = posixpath.splitext(src_uri)[0]
     parts = [p for p in stem.split("/") if p]
     if parts and parts[-1] in ("index", "README") and len(parts) > 1:
         parts.pop()
-    name = parts[-1] if parts else "index"
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-._") or "design"
+    name = unicodedata.normalize("NFC", parts[-1] if parts else "index")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-._")
+    if name.isascii():
+        return slug or "design"
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+    return f"{slug or 'design'}-{digest}"
 
 
 def first_heading(body: str) -> str | None:

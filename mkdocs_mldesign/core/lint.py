@@ -617,12 +617,13 @@ def lint_site(designs: Sequence[Design], settings: Settings, *, known_ids: Itera
     for design in ordered:
         owner = first.setdefault(design.id, design)
         if owner is not design:
+            written = design.data.get("id") == design.id
             report(
                 design,
                 "unique-id",
                 Finding(
-                    ("id",),
-                    f"the id `{design.id}` is already used by {owner.file}",
+                    ("id",) if written else (),  # an id from the file name: the page, not a field
+                    f"the id `{design.id}`{'' if written else ', from the file name,'} is already used by {owner.file}",
                     f"give this design or {owner.file} another `id:`; links to `{design.id}` go to {owner.file}",
                 ),
             )

@@ -11,7 +11,7 @@ resolved: reading a config must not import or run anything.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,14 +135,36 @@ def plugin_entry(plugins: Any, name: str = "mldesign") -> tuple[bool, dict[str, 
     return False, {}
 
 
+#: The mldesign theme's folder (a MkDocs theme: templates, assets and mkdocs_theme.yml).
+THEME_DIR = Path(__file__).parent.parent / "theme"
+#: The names of the mldesign theme's own light and dark toggles (mkdocs_theme.yml), by label.
+THEME_TOGGLES = {"Switch to dark mode": "theme.to_dark", "Switch to light mode": "theme.to_light"}
+
+
+def translate_toggles(palette: Any, text: Callable[[str], str]) -> None:
+    """Give the mldesign theme's colour toggles, named in English, the site's own words:
+    `text(label key)` as the tool prints it (a name the site wrote itself is left as it is)."""
+    for entry in [palette] if isinstance(palette, dict) else palette if isinstance(palette, list) else []:
+        toggle = entry.get("toggle") if isinstance(entry, dict) else None
+        if isinstance(toggle, dict) and toggle.get("name") in THEME_TOGGLES:
+            toggle["name"] = text(THEME_TOGGLES[toggle["name"]])
+
+
+def theme_defaults() -> dict[str, Any]:
+    """The mldesign theme's own settings (mkdocs_theme.yml), without `extends`."""
+    found = yaml.safe_load((THEME_DIR / "mkdocs_theme.yml").read_text(encoding="utf-8")) or {}
+    found.pop("extends", None)
+    return dict(found)
+
+
 def theme_settings(theme: Any) -> dict[str, Any]:
     """A site's `theme` as MkDocs would see it, for what the plugin reads of it (language,
     palette): the mldesign theme's own defaults under the site's settings."""
     given = dict(theme) if isinstance(theme, Mapping) else {"name": theme} if isinstance(theme, str) else {}
     if given.get("name") != "mldesign":
         return given
-    defaults = yaml.safe_load((Path(__file__).parent.parent / "theme" / "mkdocs_theme.yml").read_text(encoding="utf-8"))
-    return {**{k: v for k, v in (defaults or {}).items() if k in ("palette", "language")}, **given}
+    defaults = theme_defaults()
+    return {**{k: v for k, v in defaults.items() if k in ("palette", "language")}, **given}
 
 
 def option_error(config_file: str | os.PathLike[str], exc: SettingsError) -> str:

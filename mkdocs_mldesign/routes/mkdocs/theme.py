@@ -15,6 +15,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import dirname_to_title
 
 from mkdocs_mldesign.core.labels import Labels
+from mkdocs_mldesign.project.config import translate_toggles
 from mkdocs_mldesign.publish.publisher import TEMPLATES_DIR, Heading
 
 
@@ -45,20 +46,11 @@ def extend_toc(page: Page, headings: tuple[Heading, ...], placement: str, marked
     target[index:index] = items
 
 
-#: The names of the mldesign theme's own light and dark toggles (mkdocs_theme.yml), by label.
-THEME_TOGGLES = {"Switch to dark mode": "theme.to_dark", "Switch to light mode": "theme.to_light"}
-
-
 def translate_palette_toggles(config: MkDocsConfig, labels: Labels) -> None:
     """The mldesign theme names its colour toggles in English; a site in another language
-    gets them in its own (a name the site wrote itself is left as it is)."""
-    if config.theme.name != "mldesign" or "palette" not in config.theme:
-        return
-    palette = config.theme["palette"]
-    for entry in [palette] if isinstance(palette, dict) else palette if isinstance(palette, list) else []:
-        toggle = entry.get("toggle") if isinstance(entry, dict) else None
-        if isinstance(toggle, dict) and toggle.get("name") in THEME_TOGGLES:
-            toggle["name"] = Markup.escape(labels(THEME_TOGGLES[toggle["name"]]))  # text, in an attribute
+    gets them in its own, as text in an attribute."""
+    if config.theme.name == "mldesign" and "palette" in config.theme:
+        translate_toggles(config.theme["palette"], lambda key: Markup.escape(labels(key)))
 
 
 def template_env(theme_env: jinja2.Environment) -> jinja2.Environment:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +42,20 @@ class RouteError(RuntimeError):
     """A build that would publish the site without its designs."""
 
 
+_stopping = threading.Lock()
+
+
 def _stop(message: str) -> RouteError:
-    print(f"mldesign: {message}", file=sys.stderr, flush=True)  # before the tool's traceback
+    """Say why the build must stop, once. Under Zensical, which converts pages on several
+    threads and turns an extension's exception into its own traceback, the process then
+    ends with status 1 and nothing more; elsewhere (a Python-Markdown user), the error is
+    raised as usual."""
+    if "zensical" in sys.modules:
+        with _stopping:  # the first thread to stop says why; the others wait for the end
+            print(f"mldesign: {message}", file=sys.stderr, flush=True)
+            sys.stdout.flush()
+            os._exit(1)
+    print(f"mldesign: {message}", file=sys.stderr, flush=True)
     return RouteError(f"mldesign: {message}")
 
 

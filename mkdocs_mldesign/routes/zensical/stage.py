@@ -20,7 +20,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,7 +36,15 @@ from mkdocs_mldesign.core.labels import Labels
 from mkdocs_mldesign.core.settings import SettingsError
 from mkdocs_mldesign.core.site import Report, Site, SiteError
 from mkdocs_mldesign.core.storage import digest, mark
-from mkdocs_mldesign.project.config import ConfigError, SiteConfig, docs_files, option_error
+from mkdocs_mldesign.project.config import (
+    THEME_DIR,
+    ConfigError,
+    SiteConfig,
+    docs_files,
+    option_error,
+    theme_defaults,
+    translate_toggles,
+)
 from mkdocs_mldesign.project.config import load as load_config
 from mkdocs_mldesign.project.history import SiteHistory
 from mkdocs_mldesign.publish.options import nav_mentions
@@ -202,10 +210,11 @@ def stage(
         "nonce": nonce,
         "sources": {src: _stamp(config.docs_dir / src) for src in pages},
     }
+    theme = _stage_theme(config, building, target, labels)
     (building / MARKER_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     _remove_ours(target)
     building.rename(target)
-    _write_config(written, config, target, site_dir, labels("overview.title"))
+    _write_config(written, config, target, site_dir, labels, theme)
     return Staged(report, config, written, target, git_reason=said, history_cut=cut)
 
 
@@ -368,7 +377,53 @@ def _refuse_foreign(config_file: Path, stage_dir: Path) -> None:
             raise StageError(f"{folder} exists and was not written by mldesign; move it away, then run again")
 
 
-def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str | None, overview_title: str) -> None:
+#: What of the theme's folder a site may carry: its templates and assets.
+_THEME_FILES = (".html", ".css", ".js", ".svg", ".png", ".woff2")
+
+
+def _stage_theme(config: SiteConfig, building: Path, stage_dir: Path, labels: Labels) -> dict[str, Any] | None:
+    """The `theme` of the staged config, when the site uses the mldesign theme: Material,
+    with a copy of our theme's templates and assets as its `custom_dir` (the site's own
+    custom_dir over them), and our theme's settings under the site's. Zensical copies
+    every file of a theme folder that is not a template into the site; the package's
+    folder also holds `__init__.py`, `__pycache__/` and `mkdocs_theme.yml`, which do not
+    belong there. None for another theme."""
+    raw = config.raw.get("theme")
+    given: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {"name": raw} if isinstance(raw, str) else {}
+    if given.get("name") != "mldesign":
+        return None
+    folder = building / "theme"
+    for path in sorted(THEME_DIR.rglob("*")):
+        rel = path.relative_to(THEME_DIR)
+        if (
+            path.is_file()
+            and path.suffix in (".html", ".css", ".js", ".svg", ".png")
+            and "__pycache__" not in rel.parts
+        ):
+            _write_bytes(folder / rel, path.read_bytes())
+    custom = given.get("custom_dir")
+    if isinstance(custom, str) and custom:  # the site's own templates win over ours, as under MkDocs
+        own = config.path.parent / custom
+        for path in sorted(own.rglob("*")) if own.is_dir() else []:
+            if path.is_file():
+                target = folder / path.relative_to(own)
+                target.unlink(missing_ok=True)
+                _link(path, target)
+    settings = {**theme_defaults(), **given}
+    translate_toggles(settings.get("palette"), lambda key: html.escape(labels(key)))  # Zensical prints it as HTML
+    settings.update(name="material", custom_dir=(stage_dir / "theme").relative_to(config.path.parent).as_posix())
+    return settings
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _write_config(
+    path: Path, config: SiteConfig, stage_dir: Path, site_dir: str | None, labels: Labels, theme: dict[str, Any] | None
+) -> None:
+    overview_title = labels("overview.title")
     extension = {"mkdocs_mldesign.zensical": {"stage": str(stage_dir)}}
     user_extensions = config.raw.get("markdown_extensions")
     data: dict[str, Any] = {
@@ -381,6 +436,8 @@ def _write_config(path: Path, config: SiteConfig, stage_dir: Path, site_dir: str
     }
     if site_dir:
         data["site_dir"] = site_dir
+    if theme is not None:
+        data["theme"] = theme
     overview = config.options.outputs.overview
     if overview and isinstance(config.nav, list) and not nav_mentions(config.nav, overview):
         data["nav"] = [{html.escape(overview_title): overview}]  # Zensical prints nav titles as HTML
