@@ -1,8 +1,10 @@
 """Checking a site's pages on disk, for every route that reads them from files: which
 pages, each once; checked on all cores; dated from git once checked.
 
-The MkDocs plugin reads its pages through MkDocs' events, but dates them with the same
-`date_designs`; the command line and the Zensical stage check through `check_jobs`.
+`mldesign check` and `mldesign diff` check through `check_jobs`. The MkDocs plugin reads
+its pages through MkDocs' events and the Zensical stage through the site's own listing;
+all of them date the designs with the same `date_designs` (through `history.SiteHistory`
+for the two that publish).
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.settings import Settings
 from mkdocs_mldesign.core.site import Site, SiteError
 from mkdocs_mldesign.project.check import inside, markdown_files
-
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+from mkdocs_mldesign.project.config import CONFIG_NAMES
 
 
 class UsageError(Exception):
