@@ -393,8 +393,8 @@ class Timeline:
         self.known: dict[str, list[Any]] = known if known is not None else _load_cache(cache_file)
         self.changed = False
         self.judged = 0  # versions checked in this build, for the log
-        # The bytes of older versions this build may still read (None: no bound), and the
-        # versions it left unread once they were spent, with the designs they belong to.
+        # The bytes of older versions this build may read (None: no bound) and has read, and
+        # the versions it left unread once they were spent, with the pages they belong to.
         self.budget = budget
         self.read_bytes = 0
         self.unread = 0
