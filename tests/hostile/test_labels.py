@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from mkdocs_mldesign.core.labels import Labels
 from mkdocs_mldesign.core.schema import load_template
 from mkdocs_mldesign.core.settings import SettingsError
+from tests.conftest import NewTab, serve_folder
 from tests.core.test_cli import run, write
 from tests.designs import MINIMAL, page
 from tests.routes.test_zensical import zensical
@@ -163,3 +164,28 @@ def test_labels_reach_the_zensical_site_as_text(tmp_path: Path) -> None:
     for path in pages:
         html = path.read_text(encoding="utf-8")
         assert "<img src=x" not in html, path.name
+
+
+BROWSER_PAYLOADS = {
+    "overview.title": "<img src=x onerror=\"window.__ran='title'\">R&D designs",
+    "theme.to_dark": '"><img src=x onerror="window.__ran=\'dark\'">',
+    "theme.to_light": "x\" onmouseover=\"window.__ran='light'\" autofocus onfocus=\"window.__ran='focus'",
+    "checklist.heading": "<script>window.__ran='checklist'</script>Checklist",
+}
+
+
+@pytest.mark.browser
+def test_no_label_runs_script_in_chromium(tmp_path: Path, new_tab: NewTab) -> None:
+    root = _site(tmp_path, BROWSER_PAYLOADS)
+    built = _mkdocs(root)
+    assert built.returncode == 0, built.stderr
+    with serve_folder(root / "site") as base:
+        tab = new_tab(base)
+        for path in ("", "designs/", "designs/a/"):
+            tab.open(path)
+            tab.page.hover("label[for^='__palette']", timeout=5000)
+            tab.page.keyboard.press("Tab")
+            assert tab.page.evaluate("window.__ran || ''") == "", path
+            assert tab.page.locator("img[src='x']").count() == 0, path
+        tab.open("designs/")
+        assert tab.page.get_by_text("R&D designs", exact=False).count() >= 1  # the label, shown as text
