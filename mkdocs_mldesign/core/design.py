@@ -58,6 +58,13 @@ class OutsideFolder(OSError):
     """Raised by a `FileReader` for a path that resolves outside the folder it reads from."""
 
 
+def relative_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> str | None:
+    """`path` relative to `folder` (both as given: resolve links first where they count),
+    or None when it is not inside it."""
+    rel = os.path.relpath(path, folder)
+    return None if rel == ".." or rel.startswith(".." + os.sep) else rel
+
+
 def read_inside(root: str | os.PathLike[str], rel: str) -> bytes:
     """The bytes of `rel` (a /-separated path) under `root`, refusing to leave `root`.
 

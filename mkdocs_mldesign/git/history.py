@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from mkdocs_mldesign.core.design import Commit, Span
+from mkdocs_mldesign.core.design import Commit, Span, relative_inside
 from mkdocs_mldesign.core.storage import own_folder, read_entry, salted, write_entry
 
 #: Every setting of the user's or the repository's git configuration that could shape
@@ -243,8 +243,8 @@ class GitLog:
         full = os.path.join(self.folder, path)
         if not os.path.islink(full):
             return path
-        rel = os.path.relpath(os.path.realpath(full), os.path.realpath(self.folder))
-        return path if rel == ".." or rel.startswith(".." + os.sep) else rel.replace(os.sep, "/")
+        rel = relative_inside(os.path.realpath(full), os.path.realpath(self.folder))
+        return path if rel is None else rel.replace(os.sep, "/")
 
     def dates(self, *paths: str) -> Span | None:
         """The first and last commit that touched any of `paths` (docs-relative); None

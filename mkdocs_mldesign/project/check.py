@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from mkdocs_mldesign.core.design import DocsPrefix, PageResult, Span, beside_real_file
+from mkdocs_mldesign.core.design import DocsPrefix, PageResult, Span, beside_real_file, relative_inside
 from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.site import Report, Site
 from mkdocs_mldesign.git.history import GitLog
@@ -35,8 +35,7 @@ def markdown_files(root: Path) -> Iterator[Path]:
 
 
 def inside(path: Path, root: Path) -> bool:
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-    return rel != ".." and not rel.startswith(".." + os.sep)
+    return relative_inside(os.path.abspath(path), os.path.abspath(root)) is not None
 
 
 #: The git history of each docs folder checked, by folder, as `GitLog.start` gives it.

@@ -13,7 +13,7 @@ from datetime import date
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from mkdocs_mldesign.core.design import DocsPrefix, PageResult, beside_real_file, read_inside
+from mkdocs_mldesign.core.design import DocsPrefix, PageResult, beside_real_file, read_inside, relative_inside
 from mkdocs_mldesign.core.frontmatter import MAX_PAGE_BYTES, read_page
 from mkdocs_mldesign.core.lint import SITE_RULE_IDS
 from mkdocs_mldesign.core.site import Site
@@ -166,5 +166,4 @@ def moved(config: MkDocsConfig, file: File) -> bool:
     real = file.abs_src_path
     if real is None:
         return False
-    rel = os.path.relpath(os.path.realpath(real), os.path.realpath(config.docs_dir))
-    return rel == ".." or rel.startswith(".." + os.sep)
+    return relative_inside(os.path.realpath(real), os.path.realpath(config.docs_dir)) is None
