@@ -17,6 +17,7 @@ import yaml
 
 from . import frontmatter
 from .completeness import DesignScore, score_design
+from .evidence import MetricCheck, judge
 from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
 from .validation import Issue, Path, Validator, field_path, pattern_matches
@@ -177,6 +178,7 @@ class Design:
     problems: list[Problem] = field(default_factory=list)
     created: Dated | None = None
     updated: Dated | None = None
+    checks: list[MetricCheck] = field(default_factory=list)  # each named metric's verdict
 
     @property
     def status(self) -> str:
@@ -638,6 +640,7 @@ class Checker:
             key=self.key,
             created=written_date(data.get("created")),
             updated=written_date(data.get("updated")),
+            checks=judge(data, [])[0],  # until its sources are read (`Site.add_evidence`)
         )
         given = data.get("id")
         if isinstance(given, str) and given in self.template.reserved_ids:

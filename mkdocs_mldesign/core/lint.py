@@ -32,13 +32,14 @@ from typing import Any, Literal
 
 from .completeness import is_filled, is_na
 from .design import Design, too_many
+from .evidence import SourceNote
 from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
 from .settings import Level, Settings, SettingsError
 from .suggest import closest
 from .validation import Path
 
-Scope = Literal["design", "site"]
+Scope = Literal["design", "site", "evidence"]
 LintLevel = Literal["error", "warning", "off"]
 
 LEVELS: tuple[LintLevel, ...] = ("error", "warning", "off")
@@ -51,12 +52,14 @@ LINK_FIELDS = ("depends_on", "supersedes")
 class Rule:
     """A lint rule as the docs list it.
 
-    `scope` says whether the rule looks at one design (`design`) or needs every design
-    of the site (`site`); `summary` says what it checks, `rationale` why.
+    `scope` says whether the rule looks at one design (`design`), needs every design
+    of the site (`site`), or judges a design's measurements once they are read
+    (`evidence`); `summary` says what it checks, `rationale` why. `severity` is the
+    level a site that says nothing gets; "off" for a rule a site turns on.
     """
 
     id: str
-    severity: Severity
+    severity: LintLevel
     scope: Scope
     summary: str
     rationale: str
@@ -130,6 +133,37 @@ RULES: tuple[Rule, ...] = (
         "A misspelt id silences nothing, and nobody notices.",
     ),
     Rule(
+        "evidence-unreadable",
+        "warning",
+        "evidence",
+        "Every source under `evidence` can be read, and holds a number for each metric it is asked for.",
+        "A measurement that silently goes missing turns a checked target back into a promise.",
+    ),
+    Rule(
+        "target-not-met",
+        "warning",
+        "evidence",
+        "A `primary` or `guardrail` metric of a design whose status demands completeness meets its target, "
+        "by its newest measurement.",
+        "The design says where to stop; a system that misses what was approved needs a decision, not a green badge.",
+    ),
+    Rule(
+        "evidence-missing",
+        "off",
+        "evidence",
+        "The `primary` metric of a design whose status demands completeness has a measurement. Off by default: "
+        "a site that wants every approved design to bring its evidence turns it on.",
+        "An approved target nobody measures is never known to be met.",
+    ),
+    Rule(
+        "evidence-stale",
+        "warning",
+        "evidence",
+        "The newest measurement of a design's metrics is no older than the design's last change, nor than "
+        "`evidence_max_age_days` when the site sets it.",
+        "Numbers measured before the design changed, or long ago, may not describe the system it now describes.",
+    ),
+    Rule(
         "link-exists",
         "error",
         "site",
@@ -157,6 +191,8 @@ RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES)
 TOO_MANY_SITE = f"{TOO_MANY}-on-site"
 #: The rule ids of every problem `lint_site` reports.
 SITE_RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES if r.scope == "site") | {TOO_MANY_SITE}
+#: The rule ids of every problem `lint_evidence` reports.
+EVIDENCE_RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES if r.scope == "evidence")
 
 
 def rule(rule_id: str) -> Rule:
@@ -563,6 +599,84 @@ def lint_design(
                 return sorted(found, key=Problem.sort_key)
             found.append(_located(design, r, level, finding))
     return sorted(found, key=Problem.sort_key)
+
+
+# --- rules on a design's measurements ---------------------------------------------------
+
+
+def _newest(design: Design) -> str:
+    return max((c.measured.date for c in design.checks if c.measured is not None), default="")
+
+
+def lint_evidence(design: Design, notes: Sequence[SourceNote], settings: Settings, today: date) -> list[Problem]:
+    """The problems the evidence rules find, once `design.checks` holds the verdicts from
+    its sources and `notes` says what went wrong reading them. Pure, like `lint_design`."""
+    ignored = ignored_rules(design)
+    found: list[Problem] = []
+
+    def add(rule_id: str, finding: Finding) -> None:
+        r = rule(rule_id)
+        level = level_for(r, settings, ignored)
+        if level == "off" or len(found) > MAX_PROBLEMS:
+            return
+        found.append(too_many(design, level) if len(found) == MAX_PROBLEMS else _located(design, r, level, finding))
+
+    for note in notes:
+        add("evidence-unreadable", Finding(note.source.path, note.message, note.hint))
+    spec = settings.status(design.status)
+    demands = spec is not None and spec.requires_complete
+    for check in design.checks:
+        if demands and check.measured is not None and check.verdict == "not-met" and check.priority in _GUARDED:
+            add(
+                "target-not-met",
+                Finding(
+                    ("metrics", check.index, "target"),
+                    f"the {check.priority} metric `{check.name}` measured {check.shown} ({check.measured.source}, "
+                    f"{check.measured.date[:10]}), which misses its target `{check.target}`",
+                    "improve the system, or revise the target and have the design approved again",
+                ),
+            )
+        if demands and check.priority == "primary" and check.measured is None:
+            add(
+                "evidence-missing",
+                Finding(
+                    ("metrics", check.index, "name"),
+                    f"the primary metric `{check.name}` of the `{design.status}` design has no measurement "
+                    f"({check.reason})",
+                    "list where it is measured under `evidence` (a results file, an MLflow experiment or a model "
+                    "card), or name its key there with `measured_as`",
+                ),
+            )
+    newest = _newest(design)
+    measured_on = _parse_date(newest)
+    max_age_days = settings.evidence_max_age_days
+    changed = _parse_date(design.updated.date) if design.updated is not None else None
+    if measured_on is not None and changed is not None and measured_on < changed:
+        add(
+            "evidence-stale",
+            Finding(
+                ("evidence",),
+                f"the newest measurement is of {measured_on.isoformat()}, older than the design's last change on "
+                f"{changed.isoformat()}",
+                "evaluate the system as the design now describes it, and write the results again",
+                at_key=True,
+            ),
+        )
+    elif measured_on is not None and max_age_days is not None and (today - measured_on).days > max_age_days:
+        add(
+            "evidence-stale",
+            Finding(
+                ("evidence",),
+                f"the newest measurement is of {measured_on.isoformat()}, {(today - measured_on).days} days ago "
+                f"(stale after {max_age_days} days)",
+                "evaluate the system again and write the results",
+                at_key=True,
+            ),
+        )
+    return sorted(found, key=Problem.sort_key)
+
+
+_GUARDED = ("primary", "guardrail")
 
 
 # --- rules across the site --------------------------------------------------------------

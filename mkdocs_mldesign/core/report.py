@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from .design import Design, PageResult
+from .evidence import lists_evidence, measured_dict
 from .site import Report
 
 #: The version of the shape `designs.json` and `mldesign check --format json` give.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
@@ -27,6 +28,8 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
         "dates_from": {k: d.source for k, d in (("created", design.created), ("updated", design.updated)) if d},
         "sections": {s.key: round(float(s.score), 4) for s in design.score.sections},
         "states": {s.key: s.state for s in design.score.sections},
+        "evidence": lists_evidence(design.data),
+        "metrics": [measured_dict(c) for c in design.checks],
         "problems": [p.to_dict() for p in design.problems],
     }
     out.update(extra)
@@ -48,6 +51,8 @@ def unreadable_dict(result: PageResult, **extra: Any) -> dict[str, Any]:
         "dates_from": {},
         "sections": {},
         "states": {},
+        "evidence": False,
+        "metrics": [],
         "problems": [p.to_dict() for p in result.all_problems],
     }
     out.update(extra)

@@ -94,6 +94,7 @@ class Settings:
     lint: Mapping[str, Level] = field(default_factory=dict)  # rule id -> level, overriding defaults
     stale_after_days: int = 365
     require_approvals: bool = False  # every design whose status demands completeness must record its approval
+    evidence_max_age_days: int | None = None  # a design's newest measurement older than this is stale
 
     @property
     def status_names(self) -> tuple[str, ...]:

@@ -20,8 +20,9 @@ from datetime import date
 from fractions import Fraction
 
 from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, Span, read_inside, written_date
+from .evidence import EvidenceSource, Reading, judge
 from .frontmatter import NotRegular, read_page
-from .lint import DATE_RULE_IDS, lint_design, lint_site, parse_lint_settings
+from .lint import DATE_RULE_IDS, EVIDENCE_RULE_IDS, lint_design, lint_evidence, lint_site, parse_lint_settings
 from .problems import Problem
 from .schema import (
     SchemaError,
@@ -157,6 +158,19 @@ class Site:
         )
         design.problems.sort(key=Problem.sort_key)
         return span is not None
+
+    def add_evidence(
+        self, design: Design, readings: Sequence[tuple[EvidenceSource, Reading]], today: date | None = None
+    ) -> None:
+        """Judge each metric of `design` by what its evidence sources read (each entry of
+        its `evidence` with what `project.evidence` read from it), and run the evidence
+        rules. Like `add_git_dates`, it runs after the check and replaces what an earlier
+        call gave; it runs after the dates, which the stale measurement is judged by."""
+        checks, notes = judge(design.data, readings)
+        design.checks = checks
+        design.problems[:] = [p for p in design.problems if p.rule not in EVIDENCE_RULE_IDS]
+        design.problems.extend(lint_evidence(design, notes, self.settings, today or date.today()))
+        design.problems.sort(key=Problem.sort_key)
 
     def check_file(
         self,

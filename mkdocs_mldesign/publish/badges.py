@@ -27,6 +27,9 @@ _LABEL_COLOR = "#555"
 
 #: The colour of a badge for a design that cannot be read.
 UNREADABLE_COLOR = "#9f9f9f"
+#: The colour of a targets badge by the design's state: every target met, one missed,
+#: one not measured. White text on each keeps the contrast of 4.5:1 and more.
+TARGET_COLORS = {"met": "#2e7d32", "not-met": "#c62828", "no-evidence": "#8a5a00"}
 
 
 def _clamp(percent: int) -> int:
@@ -47,10 +50,15 @@ def text_width(text: str) -> int:
 
 
 def badge_svg(label: str, percent: int | None, color: str, unreadable: str = "unreadable") -> str:
-    """A flat two-part badge: `label` on grey, `NN%` on `color` (the template's band for
+    """A completeness badge: `label` on grey, `NN%` on `color` (the template's band for
     the number); `percent` None says `unreadable`."""
-    shown = unreadable if percent is None else f"{_clamp(percent)}%"
-    color = color if percent is not None else UNREADABLE_COLOR
+    if percent is None:
+        return badge(label, unreadable, UNREADABLE_COLOR)
+    return badge(label, f"{_clamp(percent)}%", color)
+
+
+def badge(label: str, shown: str, color: str) -> str:
+    """A flat two-part badge: `label` on grey, `shown` on `color`."""
     label_text_w = max(text_width(label), 1)
     value_text_w = text_width(shown)
     label_w = label_text_w + 2 * _PADDING

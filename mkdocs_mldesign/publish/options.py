@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from mkdocs_mldesign.core.evidence import TIMEOUT_SECONDS, EvidenceOptions
 from mkdocs_mldesign.core.labels import language_of
 from mkdocs_mldesign.core.lint import parse_lint_settings
 from mkdocs_mldesign.core.settings import Settings, SettingsError, parse_statuses
@@ -35,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "git_dates": True,
     "history": True,
     "sources": [],
+    "evidence": True,
+    "evidence_timeout": TIMEOUT_SECONDS,
+    "evidence_max_age_days": None,
+    "mlflow_tracking_uri": None,
+    "mlflow_tracking_uris": [],
     "language": None,
     "labels": {},
 }
@@ -47,6 +53,9 @@ class Options:
     sources: tuple[str, ...] = ()  # other sites' designs.json, by path or http(s) URL
     git_dates: bool = True  # unwritten `created`/`updated` dates from git
     history: bool = True  # each design page's timeline of status changes, from git
+    evidence: EvidenceOptions = field(
+        default_factory=EvidenceOptions
+    )  # what the designs' measurements may be read from
 
 
 def parse_options(
@@ -97,6 +106,7 @@ def parse_options(
         raise SettingsError(
             "`sources` must be a list of paths or http(s) URLs of other sites' designs.json", path=("sources",)
         )
+    evidence = _evidence_options(given)
     for flag in ("badges", "canvas", "require_approvals", "git_dates", "history"):
         if not isinstance(given[flag], bool):
             raise SettingsError(f"`{flag}` must be true or false", path=(flag,))
@@ -127,6 +137,7 @@ def parse_options(
         lint=parse_lint_settings(lint),
         stale_after_days=stale,
         require_approvals=given["require_approvals"],
+        evidence_max_age_days=given["evidence_max_age_days"],
     )
     outputs = Outputs(
         overview=overview,
@@ -146,7 +157,44 @@ def parse_options(
         tuple(x.strip() for x in sources),
         git_dates=given["git_dates"],
         history=given["history"],
+        evidence=evidence,
     )
+
+
+def _evidence_options(given: Mapping[str, Any]) -> EvidenceOptions:
+    enabled = given["evidence"]
+    if not isinstance(enabled, bool):
+        raise SettingsError("`evidence` must be true or false", path=("evidence",))
+    timeout = given["evidence_timeout"]
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 600:
+        raise SettingsError(
+            f"`evidence_timeout` must be a number of seconds between 0 and 600, not {timeout!r}",
+            path=("evidence_timeout",),
+        )
+    age = given["evidence_max_age_days"]
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or age < 0):
+        raise SettingsError(
+            f"`evidence_max_age_days` must be a whole number of days, not {age!r}", path=("evidence_max_age_days",)
+        )
+    uri = given["mlflow_tracking_uri"]
+    if uri is not None and (not isinstance(uri, str) or not _web(uri)):
+        raise SettingsError(
+            f"`mlflow_tracking_uri` must be the http(s) address of an MLflow tracking server, not {uri!r}",
+            path=("mlflow_tracking_uri",),
+        )
+    others = given["mlflow_tracking_uris"]
+    if not isinstance(others, list) or not all(isinstance(u, str) and _web(u) for u in others):
+        raise SettingsError(
+            "`mlflow_tracking_uris` must be a list of http(s) addresses of MLflow tracking servers",
+            path=("mlflow_tracking_uris",),
+        )
+    return EvidenceOptions(
+        enabled, float(timeout), (uri or "").strip().rstrip("/"), tuple(u.strip().rstrip("/") for u in others)
+    )
+
+
+def _web(uri: str) -> bool:
+    return uri.strip().lower().startswith(("http://", "https://")) and len(uri.strip()) > len("https://")
 
 
 def palette_of(theme: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:

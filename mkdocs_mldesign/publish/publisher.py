@@ -26,14 +26,15 @@ from urllib.parse import quote
 import jinja2
 
 from mkdocs_mldesign.core.design import Design, PageResult
+from mkdocs_mldesign.core.evidence import lists_evidence, targets
 from mkdocs_mldesign.core.labels import Labels, localize
 from mkdocs_mldesign.core.problems import Problem
 from mkdocs_mldesign.core.report import FORMAT_VERSION, design_dict, unreadable_dict
 from mkdocs_mldesign.core.site import Report, Site, mean_percent
 from mkdocs_mldesign.git.history import Version, changes
 
-from .badges import badge_svg
-from .render import Content, LinkResolver, Renderer, SafeMarkdown, relations
+from .badges import TARGET_COLORS, UNREADABLE_COLOR, badge, badge_svg
+from .render import Content, LinkResolver, Renderer, SafeMarkdown, relations, targets_view
 from .sources import RemoteDesign
 from .views import ChangeView, DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
 
@@ -282,6 +283,11 @@ class Publisher:
             links=related,
             canvas_url=relative_url(f"canvas/{design.id}.html", here) if self.outputs.canvas else "",
             badge_url=relative_url(f"badges/{design.id}.svg", here) if self.outputs.badges else "",
+            targets_badge_url=(
+                relative_url(f"badges/{design.id}-targets.svg", here)
+                if self.outputs.badges and lists_evidence(design.data)
+                else ""
+            ),
         )
 
     def _canvas(self, design_id: str, src_uri: str, view: DesignView) -> str:
@@ -339,6 +345,7 @@ class Publisher:
             export_url=relative_url(self.outputs.export, here) if self.outputs.export else "",
             unreadable=tuple(sorted(broken, key=lambda r: (r.title.lower(), r.site))),
             sites=tuple(dict.fromkeys([self.site_name, *(r.site for r in self.remote)])) if self.remote else (),
+            evidence=any(d.targets is not None for d in rows),
         )
         html = self.render_page(
             src_uri, "fragments/mldesign/overview.html", overview=view, design_key=self.site.settings.key
@@ -399,6 +406,11 @@ class Publisher:
             gaps=tuple(s for s in checklist if s.state in ("partial", "missing")),
             problems=_problems(remote),
             site=remote.site,
+            targets=(
+                targets_view([(m["measured"]["verdict"], m["priority"]) for m in entry["metrics"]])
+                if entry["evidence"]
+                else None
+            ),
         )
 
     # --- files ------------------------------------------------------------------------
@@ -409,6 +421,8 @@ class Publisher:
         if self.outputs.badges:
             for d in report.designs:
                 yield f"badges/{d.id}.svg", self._badge(self.labels("badge.design"), d.score.percent)
+                if lists_evidence(d.data):
+                    yield f"badges/{d.id}-targets.svg", self._targets_badge(d)
             for r in report.unreadable:
                 yield f"badges/{r.id}.svg", self._badge(self.labels("badge.design"), None)
             scored = report.designs or any(r.readable for r in self.remote) or not report.unreadable
@@ -439,6 +453,13 @@ class Publisher:
 
     def _badge(self, label: str, percent: int | None) -> str:
         return badge_svg(label, percent, self.site.template.level(percent or 0).color, self.labels("badge.unreadable"))
+
+    def _targets_badge(self, design: Design) -> str:
+        summary = targets([(c.verdict, c.priority) for c in design.checks])
+        if summary.total == 0:
+            return badge(self.labels("badge.targets"), self.labels("badge.targets.none"), UNREADABLE_COLOR)
+        shown = self.labels("badge.targets.value", met=summary.met, total=summary.total)
+        return badge(self.labels("badge.targets"), shown, TARGET_COLORS[summary.state])
 
     def render_page(self, src_uri: str, name: str, **context: Any) -> str:
         """A fragment that goes into the page at `src_uri`, with `base_url` as MkDocs gives it."""

@@ -20,6 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from mkdocs_mldesign.core.completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
 from mkdocs_mldesign.core.design import Dated, Design
+from mkdocs_mldesign.core.evidence import MetricCheck, lists_evidence, targets
 from mkdocs_mldesign.core.frontmatter import brackets_in, plain_text
 from mkdocs_mldesign.core.schema import Section, Template
 from mkdocs_mldesign.core.settings import Settings, StatusSpec
@@ -31,10 +32,12 @@ from .views import (
     FieldView,
     GroupView,
     LinkView,
+    MeasuredView,
     MetricView,
     ObjectiveView,
     SectionView,
     StatusView,
+    TargetsView,
 )
 
 Kind = Literal["fields", "list", "text", "objectives", "metrics"]
@@ -223,6 +226,10 @@ class Renderer:
             if value is None and not section.counts:
                 continue  # an optional section the author left out is not shown
             score = scored.get(section.key) or score_section(section, value)
+            if section.key == "metrics" and isinstance(value, list) and not is_na(value):
+                checks = {c.index: c for c in design.checks} if lists_evidence(design.data) else None
+                pending.append(self._metrics(self._base(section, score), value, batch, checks))
+                continue
             pending.append(self._section(section, value, score, batch))
         batch.run(self.md, resolver, brackets_in(design.data))
         sections = [build() for build in pending]
@@ -279,7 +286,7 @@ class Renderer:
             na_reason = _na_reason(value)
             return lambda: SectionView(**base, kind=kind, na_reason=na_reason)
         if section.key == "metrics" and isinstance(value, list):
-            return self._metrics(base, value, batch)
+            return self._metrics(base, value, batch, None)
         if section.key == "objectives" and isinstance(value, list):
             return self._objectives(base, value, batch)
         if section.fields:
@@ -317,10 +324,13 @@ class Renderer:
         out: str = batch[ref]
         return out
 
-    def _metrics(self, base: dict[str, Any], value: list[Any], batch: _Batch) -> Callable[[], SectionView]:
-        rows: list[tuple[str, int | None, str, str]] = []
+    def _metrics(
+        self, base: dict[str, Any], value: list[Any], batch: _Batch, checks: Mapping[int, MetricCheck] | None
+    ) -> Callable[[], SectionView]:
+        """The metrics table; with `checks` (the design lists evidence), each row's verdict."""
+        rows: list[tuple[str, int | None, str, str, MeasuredView | None]] = []
         notes: list[int] = []
-        for item in value:
+        for index, item in enumerate(value):
             if isinstance(item, dict):
                 name = item.get("name")
                 if not isinstance(name, str):
@@ -329,12 +339,14 @@ class Renderer:
                 ref = batch.add(objective if isinstance(objective, str) else "; ".join(objective or []))
                 target = item.get("target")
                 priority = item.get("priority")
+                check = checks.get(index) if checks is not None else None
                 rows.append(
                     (
                         name,
                         ref if objective else None,
                         "" if target is None or isinstance(target, dict | list) else str(target),
                         priority if isinstance(priority, str) else "",
+                        _measured(check) if check is not None else None,
                     )
                 )
             elif isinstance(item, str) and is_filled(item):
@@ -342,8 +354,10 @@ class Renderer:
 
         def build() -> SectionView:
             metrics = tuple(
-                MetricView(name, f"mldesign-metric-{slug(name)}", inline(batch[ref]) if ref is not None else "", t, p)
-                for name, ref, t, p in rows
+                MetricView(
+                    name, f"mldesign-metric-{slug(name)}", inline(batch[ref]) if ref is not None else "", t, p, m
+                )
+                for name, ref, t, p, m in rows
             )
             return SectionView(
                 **base,
@@ -388,6 +402,7 @@ class Renderer:
         links: Mapping[str, Sequence[LinkView]] | None = None,
         canvas_url: str = "",
         badge_url: str = "",
+        targets_badge_url: str = "",
     ) -> DesignView:
         data = design.data
         links = links or {}
@@ -422,11 +437,25 @@ class Renderer:
             superseded_by=tuple(links.get("superseded_by", ())),
             canvas_url=canvas_url,
             badge_url=badge_url,
+            targets_badge_url=targets_badge_url,
             extra=extra,
             created_at=_date_view(design.created),
             updated_at=_date_view(design.updated),
             approvals=_approvals(design),
+            targets=targets_view([(c.verdict, c.priority) for c in design.checks]) if lists_evidence(data) else None,
         )
+
+
+def targets_view(verdicts: Sequence[tuple[str, str]]) -> TargetsView:
+    summary = targets(verdicts)
+    return TargetsView(summary.met, summary.total, summary.state, summary.guardrail_missed)
+
+
+def _measured(check: MetricCheck) -> MeasuredView:
+    m = check.measured
+    if m is None:
+        return MeasuredView(check.verdict, "", "", "", "", check.reason)
+    return MeasuredView(check.verdict, check.shown or f"{m.value:.4g}", m.source, m.date[:10], m.url, check.reason)
 
 
 def _date_view(dated: Dated | None) -> DateView | None:

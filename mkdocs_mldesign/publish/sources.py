@@ -22,9 +22,11 @@ from urllib.parse import urljoin, urlsplit
 
 from mkdocs_mldesign.core.frontmatter import TooLarge, read_regular
 from mkdocs_mldesign.core.problems import MAX_PROBLEMS, Problem, shown_path
+from mkdocs_mldesign.core.targets import VERDICTS
 
-#: The export formats this version reads: 2 (no site name) and 3 (report.FORMAT_VERSION).
-READABLE_FORMATS = (2, 3)
+#: The export formats this version reads: 2 (no site name), 3 (no metrics) and 4
+#: (report.FORMAT_VERSION).
+READABLE_FORMATS = (2, 3, 4)
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 #: How long the portal waits for all its http(s) sources together.
 TIMEOUT_SECONDS = 10.0
@@ -283,7 +285,42 @@ def _entry(entry: Any, index: int) -> dict[str, Any]:
         "states": states,
         "problems": problems,
         "url": entry.get("url") if isinstance(entry.get("url"), str) else "",
+        "evidence": entry.get("evidence") is True,
+        "metrics": _metrics(entry.get("metrics")),
     }
+
+
+def _metrics(raw: Any) -> list[dict[str, Any]]:
+    """Another site's metrics and their verdicts, reduced to the documented fields and
+    types; a metric of another shape is left out."""
+    out = []
+    for item in raw[:MAX_PROBLEMS] if isinstance(raw, list) else []:
+        measured = item.get("measured") if isinstance(item, dict) else None
+        if not isinstance(measured, dict) or measured.get("verdict") not in VERDICTS:
+            continue
+        value = measured.get("value")
+
+        def text(mapping: dict[str, Any], key: str) -> str | None:
+            found = mapping.get(key)
+            return _short(found, 200) if isinstance(found, str) else None
+
+        url = text(measured, "url")
+        out.append(
+            {
+                "name": text(item, "name") or "",
+                "target": text(item, "target") or "",
+                "priority": text(item, "priority") or "",
+                "measured": {
+                    "value": value if isinstance(value, int | float) and not isinstance(value, bool) else None,
+                    "verdict": measured["verdict"],
+                    "source": text(measured, "source"),
+                    "date": text(measured, "date"),
+                    "url": url if url and _is_web(url) else None,
+                    "reason": text(measured, "reason"),
+                },
+            }
+        )
+    return out
 
 
 def _problem(raw: dict[str, Any]) -> dict[str, Any]:

@@ -27,12 +27,35 @@ class FieldView:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasuredView:
+    """A metric's verdict against its evidence (`core.evidence.MetricCheck`)."""
+
+    verdict: str  # "met", "not-met", "no-evidence" or "not-checkable"
+    value: str  # the measured value as the target writes numbers; "" when nothing was measured
+    source: str  # where it was measured: "results eval/metrics.json", "MLflow run … of `fraud`"
+    date: str  # YYYY-MM-DD
+    url: str  # the run's page on its tracking server, "" when none
+    reason: str  # why there is no verdict ("no source lists it", "no target")
+
+
+@dataclass(frozen=True, slots=True)
 class MetricView:
     name: str
     anchor: str  # id of the table row, for objectives to link to
     objective_html: str
     target: str
     priority: str  # "", "primary", "secondary" or "guardrail"
+    measured: MeasuredView | None = None  # None when the design lists no evidence
+
+
+@dataclass(frozen=True, slots=True)
+class TargetsView:
+    """How many of a design's checkable targets its evidence shows met."""
+
+    met: int
+    total: int  # metrics with a checkable target
+    state: str  # "met" (all), "not-met" (one measured and missed), "no-evidence" (one not measured)
+    guardrail_missed: bool  # a guardrail's target is missed: what the overview sorts first
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +170,8 @@ class DesignView:
     approvals: tuple[ApprovalView, ...] = ()
     history: tuple[ChangeView, ...] = ()  # oldest first; empty when the site shows none
     history_more: int = 0  # earlier changes left out of `history`
+    targets: TargetsView | None = None  # None when the design lists no evidence
+    targets_badge_url: str = ""  # badges/<id>-targets.svg, relative to the page being rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,3 +202,4 @@ class OverviewView:
     export_url: str  # designs.json relative to the overview page, "" when disabled
     unreadable: tuple[UnreadableView, ...] = ()  # designs that cannot be read, by title
     sites: tuple[str, ...] = ()  # when other sites' designs are listed: every site's name, this one first
+    evidence: bool = False  # some design lists evidence: the overview shows a column of targets met

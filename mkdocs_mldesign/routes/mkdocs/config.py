@@ -54,6 +54,23 @@ class MLDesignConfig(base.Config):
     """Show on each design page a timeline from git: every change of its status, with its date,
     commit and completeness then."""
 
+    evidence = c.Type(bool, default=True)
+    """Read the measurements each design names under `evidence` (results files, MLflow
+    experiments, model cards) and judge its metrics' targets by them."""
+
+    evidence_timeout = c.Type((int, float), default=10.0)
+    """How many seconds a build waits for all its MLflow requests together."""
+
+    evidence_max_age_days = c.Optional(c.Type(int))
+    """A design whose newest measurement is older than this many days is reported (`evidence-stale`)."""
+
+    mlflow_tracking_uri = c.Optional(c.Type(str))
+    """The MLflow tracking server (http or https) that `mlflow:` evidence is read from; by
+    default MLflow's own `MLFLOW_TRACKING_URI` environment variable."""
+
+    mlflow_tracking_uris = c.Type(list, default=[])
+    """Other tracking servers a design may name in its `mlflow: {tracking_uri: ...}`; no other is asked."""
+
     language = c.Optional(c.Type(str))
     """The language of the labels the plugin writes; by default the theme's `language` (Material,
     mldesign) or `locale` (MkDocs' own themes), else English."""

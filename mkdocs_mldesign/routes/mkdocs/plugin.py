@@ -27,6 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_mldesign import routes
 from mkdocs_mldesign.core import lint as lint_rules
+from mkdocs_mldesign.core.evidence import EvidenceOptions
 from mkdocs_mldesign.core.frontmatter import NotRegular, decode
 from mkdocs_mldesign.core.labels import Labels
 from mkdocs_mldesign.core.problems import Problem
@@ -35,6 +36,7 @@ from mkdocs_mldesign.core.site import Report, Site, SiteError
 from mkdocs_mldesign.core.storage import digest
 from mkdocs_mldesign.git.history import Version
 from mkdocs_mldesign.project.config import option_error
+from mkdocs_mldesign.project.evidence import add_evidence
 from mkdocs_mldesign.project.history import SiteHistory
 from mkdocs_mldesign.publish.options import Options, nav_mentions, parse_options
 from mkdocs_mldesign.publish.publisher import CSS, JS, TEMPLATES_DIR, Publisher, RenderError, overview_page, place
@@ -53,9 +55,9 @@ from mkdocs_mldesign.routes.mkdocs.theme import (
 log = get_plugin_logger(__name__)
 
 DESIGN_MARKER = "<!-- mldesign -->"
-#: Problems logged once every page is read: those across designs, and those of dates
-#: (which may come from git).
-_LOGGED_IN_ENV = lint_rules.SITE_RULE_IDS | lint_rules.DATE_RULE_IDS
+#: Problems logged once every page is read: those across designs, those of dates (which
+#: may come from git) and those of measurements (read once for the whole site).
+_LOGGED_IN_ENV = lint_rules.SITE_RULE_IDS | lint_rules.DATE_RULE_IDS | lint_rules.EVIDENCE_RULE_IDS
 OVERVIEW_MARKER = "<!-- mldesign-overview -->"
 _SLOT = "<!--mldesign:slot-->"
 
@@ -75,6 +77,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose file changed
         self._history: SiteHistory | None = None  # this build's git history
         self._known: dict[str, list[Any]] | None = None  # the timeline's verdicts, kept under `serve`
+        self._evidence = EvidenceOptions()  # what the designs' measurements may be read from
 
     # --- configuration ------------------------------------------------------------
 
@@ -100,7 +103,7 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         except SettingsError as exc:
             raise PluginError(option_error(config.config_file_path or "mkdocs.yml", exc)) from None
         self.settings, self.template, self.outputs = self.site.settings, self.site.template, options.outputs
-        self.sources = options.sources
+        self.sources, self._evidence = options.sources, options.evidence
         # Read while MkDocs lists files and builds the nav; waited for once every page is read.
         home = Path(os.path.dirname(config.config_file_path or "") or os.getcwd())
         self._history = SiteHistory(config.docs_dir, home, dates=options.git_dates, history=options.history)
@@ -234,6 +237,13 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         entries = list(self._pages.of(present))
         if history is not None:  # now that every page is read, git has read its history meanwhile
             history.date(self.site, [(e.result, page_files.moved(config, e.file)) for e in entries])
+        placed = [
+            (e.result.design, os.path.dirname(e.file.abs_src_path or os.path.join(config.docs_dir, e.file.src_uri)))
+            for e in entries
+            if e.result.design is not None
+        ]
+        home = os.path.dirname(config.config_file_path or "") or os.getcwd()
+        add_evidence(self.site, placed, project_dir=home, options=self._evidence)
         report = self.site.check_site(e.result for e in entries)
         for problem in report.all_problems():
             if problem.rule in _LOGGED_IN_ENV:

@@ -208,19 +208,22 @@
     if (!controls) {
       return;
     }
-    var status = controls.querySelector('[data-mldesign-filter="status"]');
+    // Each select filters on the row attribute it names: data-mldesign-filter="status"
+    // keeps the rows whose data-mldesign-status is the chosen value.
+    var selects = controls.querySelectorAll("select[data-mldesign-filter]");
     var search = controls.querySelector('[data-mldesign-filter="text"]');
     var count = controls.querySelector(".mldesign-overview__count");
 
     function filter() {
-      var wanted = status ? status.value : "";
       var needle = search ? search.value.trim().toLowerCase() : "";
       var rows = table.tBodies.length ? table.tBodies[0].rows : [];
       var shown = 0;
       Array.prototype.forEach.call(rows, function (row) {
-        var visible =
-          (!wanted || row.getAttribute("data-mldesign-status") === wanted) &&
-          (!needle || (row.textContent || "").toLowerCase().indexOf(needle) !== -1);
+        var chosen = Array.prototype.every.call(selects, function (select) {
+          var attribute = "data-mldesign-" + select.getAttribute("data-mldesign-filter");
+          return !select.value || row.getAttribute(attribute) === select.value;
+        });
+        var visible = chosen && (!needle || (row.textContent || "").toLowerCase().indexOf(needle) !== -1);
         row.hidden = !visible;
         if (visible) {
           shown += 1;
@@ -231,9 +234,9 @@
       }
     }
 
-    if (status) {
-      status.addEventListener("change", filter);
-    }
+    Array.prototype.forEach.call(selects, function (select) {
+      select.addEventListener("change", filter);
+    });
     if (search) {
       search.addEventListener("input", filter);
     }
