@@ -212,7 +212,13 @@ def targets(verdicts: Sequence[tuple[str, str]]) -> Targets:
     met = sum(1 for v, _ in judged if v == "met")
     missed = any(v == "not-met" for v, _ in judged)
     state = (
-        "not-met" if missed else "no-evidence" if any(v == "no-evidence" for v, _ in judged) else "met" if judged else "none"
+        "not-met"
+        if missed
+        else "no-evidence"
+        if any(v == "no-evidence" for v, _ in judged)
+        else "met"
+        if judged
+        else "none"
     )
     return Targets(met, len(judged), state, any(v == "not-met" and p == "guardrail" for v, p in judged))
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .design import Design, PageResult
-from .evidence import lists_evidence, measured_dict
+from .evidence import lists_evidence, measured_dict, targets
 from .site import Report
 
 #: The version of the shape `designs.json` and `mldesign check --format json` give.
@@ -93,7 +93,11 @@ def to_text(report: Report) -> str:
         gaps = [s.key for s in design.score.gaps]
         missing = f"; gaps: {', '.join(gaps)}" if gaps else ""
         status = f" [{design.status}]" if design.status else ""
-        rows.append((design.file, f"{design.file}: {design.id}{status} {design.score.percent}% complete{missing}"))
+        met = ""
+        if lists_evidence(design.data):
+            summary = targets([(c.verdict, c.priority) for c in design.checks])
+            met = f", targets met: {summary.met} of {summary.total}" if summary.total else ", no checkable target"
+        rows.append((design.file, f"{design.file}: {design.id}{status} {design.score.percent}% complete{met}{missing}"))
     for result in report.unreadable:
         rows.append((result.file, f"{result.file}: {result.id} unreadable: the design cannot be checked"))
     lines.extend(row for _, row in sorted(rows))

@@ -17,9 +17,11 @@ from datetime import date
 from pathlib import Path
 
 from mkdocs_mldesign.core.design import DocsPrefix, PageResult, Span, beside_real_file, relative_inside
+from mkdocs_mldesign.core.evidence import EvidenceOptions
 from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.site import Report, Site
 from mkdocs_mldesign.git.history import GitLog
+from mkdocs_mldesign.project.evidence import add_evidence
 
 
 class CheckError(Exception):
@@ -112,12 +114,15 @@ def check_jobs(
     *,
     workers: int | None = None,
     logs: GitLogs | None = None,
+    evidence: tuple[Path, EvidenceOptions] | None = None,
 ) -> tuple[Report, list[tuple[str, str]]]:
     """The report over the pages of `asked` (with `rest` as their context), and the
     (docs folder, path) of each design file the pages named, read or not. The pages are
     checked by `workers` processes (default: as many as are worth it, see `_workers`),
     while git reads the history of `logs`; a design then gets the dates it does not
-    write from its folder's (not a copy's: its history is elsewhere)."""
+    write from its folder's (not a copy's: its history is elsewhere). With `evidence`
+    (the site's project folder and what it allows), the designs' metrics are then judged
+    by the measurements they name."""
     jobs = [*asked, *rest]
     results = _check_all(site, jobs, today, _workers(len(jobs)) if workers is None else workers)
     for root in {root for _, root, _ in jobs}:
@@ -125,6 +130,12 @@ def check_jobs(
         if read is not None:
             mine = [(result, real is not None) for (_, r, real), result in zip(jobs, results, strict=True) if r == root]
             date_designs(site, mine, read(), today)
+    if evidence is not None:
+        project_dir, allowed = evidence
+        placed = [
+            (r.design, str((real or path).parent)) for (path, _, real), r in zip(jobs, results, strict=True) if r.design
+        ]
+        add_evidence(site, placed, project_dir=str(project_dir), options=allowed, today=today)
     named = [(str(root), r.design_file) for (_, root, _), r in zip(jobs, results, strict=True) if r.design_file]
     return site.check_site(results[: len(asked)], context=results[len(asked) :]), named
 

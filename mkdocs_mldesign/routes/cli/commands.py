@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_mldesign.core.design import default_id
+from mkdocs_mldesign.core.evidence import EvidenceOptions, lists_evidence
 from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.report import to_github, to_json, to_text
 from mkdocs_mldesign.core.scaffold import (
@@ -29,7 +30,14 @@ from mkdocs_mldesign.core.storage import nearest_existing
 from mkdocs_mldesign.git.history import GitLog
 from mkdocs_mldesign.project.cache import FOLDER, Cache
 from mkdocs_mldesign.project.check import check_jobs, inside, list_jobs
-from mkdocs_mldesign.routes.cli.site import UsageError, find_config, open_site, pages_to_check, site_for
+from mkdocs_mldesign.routes.cli.site import (
+    SiteConfig,
+    UsageError,
+    find_config,
+    open_site,
+    pages_to_check,
+    site_for,
+)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -63,20 +71,33 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(hit[0])
             return hit[1]
     reading = {root: GitLog.start(root, probe) for root, probe in probes.items()}
-    report, named = check_jobs(site, asked, rest, today, logs=reading)
+    evidence = _evidence(args, config)
+    report, named = check_jobs(site, asked, rest, today, logs=reading, evidence=evidence)
     logs = [read() for read in reading.values()]
     # Said for a checkout whose history could not be read, not for a folder outside git.
     _say_why_no_git(sorted({log.reason for log in logs if log.reason and not log.outside}), report)
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
     output = render(report)
     code = EXIT_PROBLEMS if report.count("error") else EXIT_OK
-    if cache is not None and not cache.put(output, code, named) and args.cache_dir:
+    # Measurements change without the pages changing: a report that judged some is not kept.
+    measured = evidence is not None and any(lists_evidence(d.data) for d in report.designs)
+    if cache is not None and not measured and not cache.put(output, code, named) and args.cache_dir:
         print(
             f"mldesign: note: nothing cached in {args.cache_dir}: it holds files mldesign did not write",
             file=sys.stderr,
         )
     print(output)
     return code
+
+
+def _evidence(args: argparse.Namespace, config: SiteConfig | None) -> tuple[Path, EvidenceOptions] | None:
+    """Where the designs' measurements are read from: the site's project folder and what
+    its options allow (results files only, without a site); None with `--no-evidence`."""
+    if args.no_evidence:
+        return None
+    if config is None:
+        return Path.cwd(), EvidenceOptions()
+    return config.config_file.parent, config.evidence
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

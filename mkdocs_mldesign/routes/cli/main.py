@@ -63,6 +63,11 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-git", action="store_true", help="take no dates from git: only the dates the designs write")
     check.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help="read no measurements (results files, MLflow, model cards): every measurable target shows no evidence",
+    )
+    check.add_argument(
         "--cache-dir",
         metavar="DIR",
         help="where to keep the cache (default: .mldesign/cache beside the site's mkdocs.yml, or here)",

@@ -8,6 +8,7 @@ import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs_mldesign.core.evidence import EvidenceOptions
 from mkdocs_mldesign.core.problems import shown_path
 from mkdocs_mldesign.core.settings import Settings
 from mkdocs_mldesign.core.site import Site, SiteError
@@ -29,6 +30,7 @@ class SiteConfig:
     pages: tuple[Path, ...]  # every page MkDocs would build, as it lists them
     real: dict[Path, Path] = field(default_factory=dict)  # pages a plugin moved -> their real files
     git_dates: bool = True  # the site's `git_dates` option
+    evidence: EvidenceOptions = field(default_factory=EvidenceOptions)  # where measurements may be read
 
 
 def find_config(start: Path) -> Path | None:
@@ -89,7 +91,8 @@ def load_site(config_file: Path) -> SiteConfig:
             f"({type(exc).__name__}: {exc}); `mkdocs build` shows where"
         ) from None
     git_dates = options.git_dates if options is not None else True
-    return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real, git_dates)
+    evidence = options.evidence if options is not None else EvidenceOptions()
+    return SiteConfig(config_file, Path(config.docs_dir), settings, tuple(pages), real, git_dates, evidence)
 
 
 def _load_site_without_mkdocs(config_file: Path) -> SiteConfig:
@@ -100,7 +103,10 @@ def _load_site_without_mkdocs(config_file: Path) -> SiteConfig:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     pages = tuple(config.docs_dir / src for src in docs_files(config) if src.endswith(".md"))
-    return SiteConfig(config_file, config.docs_dir, config.options.settings, pages, git_dates=config.options.git_dates)
+    options = config.options
+    return SiteConfig(
+        config_file, config.docs_dir, options.settings, pages, git_dates=options.git_dates, evidence=options.evidence
+    )
 
 
 def site_for(args: argparse.Namespace, start: Path) -> SiteConfig | None:

@@ -46,6 +46,7 @@ from mkdocs_mldesign.project.config import (
     translate_toggles,
 )
 from mkdocs_mldesign.project.config import load as load_config
+from mkdocs_mldesign.project.evidence import add_evidence
 from mkdocs_mldesign.project.history import SiteHistory
 from mkdocs_mldesign.publish.options import nav_mentions
 from mkdocs_mldesign.publish.publisher import (
@@ -120,6 +121,9 @@ def stage(
     history = SiteHistory(config.docs_dir, root, dates=options.git_dates, history=options.history)
     results = [_check(site, config, src, prefix, today or date.today()) for src in pages]
     history.date(site, ((result, False) for result in results), today)  # git read meanwhile
+    folders = (os.path.dirname(os.path.join(config.docs_dir, src)) for src in pages)
+    placed = [(r.design, folder) for folder, r in zip(folders, results, strict=True) if r.design]
+    add_evidence(site, placed, project_dir=str(root), options=options.evidence, today=today)
     git = history.log()
     said = git.reason if git is not None and not git.outside else ""  # as `mldesign check` says it
     report = site.check_site(results)
