@@ -32,6 +32,8 @@ DESIGN_KEYS = {
     "dates_from",
     "sections",
     "states",
+    "evidence",
+    "metrics",
     "problems",
 }
 
@@ -117,7 +119,7 @@ def test_json_output_has_the_documented_shape(bad_site: Path) -> None:
     report = json.loads(done.stdout)
     assert set(report) == {"format", "designs", "problems", "summary"}
     assert report["summary"] == {"designs": 4, "unreadable": 1, "errors": 2, "warnings": 0}
-    assert report["format"] == 3
+    assert report["format"] == 4
     designs = {d["file"]: d for d in report["designs"]}
     assert sorted(designs) == [
         "docs/broken.md",
