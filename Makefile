@@ -43,12 +43,23 @@ $(CORE_STAMP): pyproject.toml
 	$(CORE)/bin/python -m pip install --quiet $(CORE_DEPS)
 	@touch $@
 
+# MLflow is a large install and the plugin reads it over its REST API without it, so the
+# tracking server the evidence tests start (tests/routes/test_mlflow.py) has a venv of its own.
+MLFLOW := .venv-mlflow
+MLFLOW_STAMP := $(MLFLOW)/.installed
+
+$(MLFLOW_STAMP):
+	$(PYTHON) -m venv $(MLFLOW)
+	$(MLFLOW)/bin/python -m pip install --quiet --upgrade pip
+	$(MLFLOW)/bin/python -m pip install --quiet mlflow==3.18.0
+	@touch $@
+
 # One npm command for every package: a second `npm install --no-save` into the same
 # prefix would prune what the first installed.
 $(DOMPURIFY) $(AXE) &:
 	npm install --silent --no-audit --no-fund --no-save --prefix .node $(NODE_PACKAGES)
 
-routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(DOMPURIFY) $(AXE)
+routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(MLFLOW_STAMP) $(DOMPURIFY) $(AXE)
 
 ## Build the example site (strict) into example_site/site/.
 site: $(STAMP)
@@ -87,4 +98,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) $(TECHDOCS) $(CORE) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TECHDOCS) $(CORE) $(MLFLOW) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache

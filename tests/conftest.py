@@ -621,3 +621,94 @@ def run_mldesign(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         check=False,
     )
+
+
+# --- a real MLflow tracking server ------------------------------------------------------
+
+MLFLOW_VENV = TESTS.parent / ".venv-mlflow"
+
+
+@dataclass(frozen=True)
+class MLflowServer:
+    """An `mlflow server` on 127.0.0.1 with a SQLite store, and a way to log runs to it
+    with MLflow's own client (in the server's venv: the plugin does not need MLflow)."""
+
+    uri: str
+    log: Path  # the server's output, its access log among it
+
+    def client(self, script: str) -> str:
+        """Run `script` with `client` (an MlflowClient of this server) in scope; its stdout."""
+        code = f"import mlflow\nfrom mlflow import MlflowClient\nclient = MlflowClient({self.uri!r})\n{script}"
+        done = subprocess.run(
+            [str(MLFLOW_VENV / "bin" / "python"), "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    def requests(self, path: str) -> int:
+        """How many requests for `path` the server has logged so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace").count(path)
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MLflowServer]:
+    """A real tracking server for the session, started and stopped here, on 127.0.0.1."""
+    import socket
+    import urllib.request
+
+    command = MLFLOW_VENV / "bin" / "mlflow"
+    if not command.exists():
+        pytest.fail(f"{command.relative_to(TESTS.parent)} is missing: `make test` (or `make routes`) installs it")
+    folder = tmp_path_factory.mktemp("mlflow")
+    with socket.socket() as probe:
+        probe.bind((LOCAL_HOST, 0))
+        port = probe.getsockname()[1]
+    log = folder / "server.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [
+                str(command),
+                "server",
+                "--backend-store-uri",
+                f"sqlite:///{folder / 'store.db'}",
+                "--default-artifact-root",
+                str(folder / "artifacts"),
+                "--host",
+                LOCAL_HOST,
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            start_new_session=True,
+        )
+    uri = f"http://{LOCAL_HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"{uri}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"mlflow server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+        yield MLflowServer(uri, log)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(server.pid, 9)
+            server.wait(timeout=20)

@@ -76,11 +76,13 @@ def test_each_metric_gets_a_verdict(checker: Checker, site: Site) -> None:
         "latency": ("met", "120 ms"),  # logged in seconds, as the metric says
         "coverage": ("not-checkable", "0.8"),  # measured, but its target is prose
     }
-    assert d.checks[3].measured is not None and d.checks[3].measured.value == 0.8
+    assert d.checks[3].measured is not None
+    assert d.checks[3].measured.value == 0.8
     problem = next(p for p in d.problems if p.rule == "target-not-met")
     assert problem.severity == "warning"
     assert problem.line == line_of(d, "target: <= 0.1%")
-    assert "measured 0.3%" in problem.message and "`<= 0.1%`" in problem.message
+    assert "measured 0.3%" in problem.message
+    assert "`<= 0.1%`" in problem.message
     assert targets([(c.verdict, c.priority) for c in d.checks]) == targets(
         [("met", "primary"), ("not-met", "guardrail"), ("met", "secondary"), ("not-checkable", "secondary")]
     )
@@ -190,6 +192,7 @@ def test_a_measurement_older_than_the_design_or_the_site_allows_is_stale(checker
 def test_without_sources_every_measurable_target_shows_no_evidence(checker: Checker) -> None:
     d = make_design(checker, good(metrics=METRICS))
     assert [c.verdict for c in d.checks] == ["no-evidence", "no-evidence", "no-evidence", "not-checkable"]
-    assert [c.reason for c in d.checks][0] == "no evidence source"
+    assert next(c.reason for c in d.checks) == "no evidence source"
     checks, notes = judge(d.data, [])
-    assert checks == d.checks and notes == []
+    assert checks == d.checks
+    assert notes == []
