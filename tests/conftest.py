@@ -29,6 +29,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from mkdocs_mldesign.core.design import Checker, Design
+from mkdocs_mldesign.core.evidence import EvidenceOptions
 from mkdocs_mldesign.core.frontmatter import MAX_FRONT_MATTER_BYTES, split
 from mkdocs_mldesign.core.schema import Template, load_template
 from mkdocs_mldesign.core.settings import Settings
@@ -518,7 +519,8 @@ def core_results(workspace: Workspace) -> dict[str, Checked]:
             before = workspace.files_now()
             target = Path(case.target)
             start = time.perf_counter()
-            report = check_paths(Site.load(Settings()), [(target, Path("."))], today=TODAY)
+            evidence = (workspace.root, EvidenceOptions())  # what `mldesign check` and the build read
+            report = check_paths(Site.load(Settings()), [(target, Path("."))], today=TODAY, evidence=evidence)
             seconds = time.perf_counter() - start
             created = workspace.files_now() - before
             results[case.name] = Checked(report, seconds, created, _parse_seconds(target))

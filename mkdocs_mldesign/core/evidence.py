@@ -140,6 +140,7 @@ def judge(
     notes = [SourceNote(s, r.error, r.hint) for s, r in readings if r.error]
     usable = [(s, r) for s, r in readings if not r.error]
     checks: list[MetricCheck] = []
+    unusable: dict[int, list[str]] = {}  # by source: what its keys hold instead of numbers
     items = data.get("metrics")
     for index, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not is_filled(item["name"]):
@@ -153,15 +154,9 @@ def judge(
         base = {"index": index, "name": name, "key": key, "target": target_text, "priority": priority}
 
         found = [(r.values[key], s) for s, r in usable if key in r.values]
-        for s, r in usable:
+        for position, (_, r) in enumerate(usable):
             if key in r.refused:
-                notes.append(
-                    SourceNote(
-                        s,
-                        f"`{key}` is {r.refused[key]}, not a number, so `{name}` cannot be judged from it",
-                        "write the measured number there, or point `measured_as` at the key that holds it",
-                    )
-                )
+                unusable.setdefault(position, []).append(f"`{key}` is {r.refused[key]}")
         if not found:
             why = "no source lists it" if usable else "no evidence source" if not readings else "its sources failed"
             if key != name:
@@ -185,6 +180,15 @@ def judge(
             continue
         verdict = "met" if meets(target, value) else "not-met"
         checks.append(MetricCheck(**base, verdict=verdict, measured=measured, shown=target.shown(value)))
+    for position, said in sorted(unusable.items()):
+        listed = "; ".join(said[:5]) + (f"; and {len(said) - 5} more" if len(said) > 5 else "")
+        notes.append(
+            SourceNote(
+                usable[position][0],
+                f"{listed}: not a number, so the metric{'s' if len(said) > 1 else ''} cannot be judged from it",
+                "write the measured number there, or point `measured_as` at the key that holds it",
+            )
+        )
     return checks, notes
 
 

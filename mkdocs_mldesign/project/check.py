@@ -68,16 +68,17 @@ def check_paths(
     today: date | None = None,
     context: Sequence[tuple[Path, Path]] = (),
     real: Mapping[Path, Path] | None = None,
+    evidence: tuple[Path, EvidenceOptions] | None = None,
 ) -> Report:
     """Check each (page or folder of pages, docs root) pair, each page once however
     often it is named.
 
     The `context` pages (the rest of the site) take part in the rules across designs,
     so a link to them is not reported as broken, but their own problems are not
-    reported.
+    reported. With `evidence`, the measurements the designs name are read (`check_jobs`).
     """
     asked, rest = list_jobs(targets, context, real)
-    report, _ = check_jobs(site, asked, rest, today or date.today())
+    report, _ = check_jobs(site, asked, rest, today or date.today(), evidence=evidence)
     return report
 
 

@@ -146,9 +146,16 @@ def _results(location: str, path: str, data: bytes, modified: str) -> Reading:
         return text
     parsed: Any
     if path.lower().endswith((".yaml", ".yml")):
-        parsed, problem = frontmatter.load(text, location)
-        if problem is not None:
-            return Reading(error=f"the results file `{location}` is not readable YAML: {problem.message}")
+        loaded = frontmatter.load_noting(text, location)
+        parsed = loaded.data
+        if loaded.problem is not None:
+            return Reading(error=f"the results file `{location}` is not readable YAML: {loaded.problem.message}")
+        if loaded.oversized:  # never built: it read as null
+            return Reading(
+                error=f"the results file `{location}` expands to more than {frontmatter.MAX_EXPANDED_NODES:,} "
+                "values through YAML aliases",
+                hint="write each value once, without `&` anchors and `*` aliases",
+            )
     else:
         try:
             parsed = json.loads(text)
