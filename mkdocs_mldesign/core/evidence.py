@@ -34,6 +34,7 @@ class EvidenceOptions:
     timeout: float = TIMEOUT_SECONDS
     tracking_uri: str = ""  # the site's server; "" for MLflow's own MLFLOW_TRACKING_URI
     tracking_uris: tuple[str, ...] = ()
+    mlflow: bool = True  # False: read files only (`mldesign diff`: a tracking server keeps no past)
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,8 +159,8 @@ RULES: tuple[Rule, ...] = (
         "evidence-stale",
         "warning",
         "evidence",
-        "The newest measurement of a design's metrics is no older than the design's last change, nor than "
-        "`evidence_max_age_days` when the site sets it.",
+        "The newest measurement of the metrics of a design whose status demands completeness is no older than "
+        "the design's last change, nor than `evidence_max_age_days` when the site sets it.",
         "Numbers measured before the design changed, or long ago, may not describe the system it now describes.",
     ),
     Rule(
@@ -647,7 +647,7 @@ def lint_evidence(design: Design, notes: Sequence[SourceNote], settings: Setting
                     "card), or name its key there with `measured_as`",
                 ),
             )
-    newest = _newest(design)
+    newest = _newest(design) if demands else ""
     measured_on = _parse_date(newest)
     max_age_days = settings.evidence_max_age_days
     changed = _parse_date(design.updated.date) if design.updated is not None else None

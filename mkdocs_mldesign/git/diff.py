@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,8 +21,10 @@ from datetime import date
 from typing import Any
 
 from mkdocs_mldesign.core.completeness import is_na
-from mkdocs_mldesign.core.design import Design, PageResult
+from mkdocs_mldesign.core.design import Design, PageResult, relative_inside
+from mkdocs_mldesign.core.evidence import EvidenceSource, Reading, lists_evidence, sources_of
 from mkdocs_mldesign.core.problems import Problem, visible
+from mkdocs_mldesign.core.readings import read_source
 from mkdocs_mldesign.core.site import Report, Site
 
 from .history import MAX_BLOB_BYTES, Blobs, git_command
@@ -67,10 +70,14 @@ def default_base(folder: str) -> tuple[str, str]:
     )
 
 
-def read_revision(site: Site, folder: str, commit: str, *, shown_prefix: str, today: date) -> Report:
+def read_revision(
+    site: Site, folder: str, commit: str, *, shown_prefix: str, today: date, project: str | None = None
+) -> Report:
     """The report on the designs of the docs folder `folder` as `commit` holds it: every
     Markdown page in it (none under a folder whose name starts with a dot, as
-    `mldesign check` lists a folder)."""
+    `mldesign check` lists a folder). With `project` (the site's project folder), the
+    results files and model cards the designs name are read as the commit holds them
+    too, dated by the commit; MLflow runs are not: a tracking server keeps no history."""
     listing = git_command(["ls-tree", "-r", "-z", commit, "--", "."], folder)
     if listing is None or listing.returncode != 0:
         raise RevisionError(f"git could not list the files of {commit[:12]}")
@@ -116,9 +123,41 @@ def read_revision(site: Site, folder: str, commit: str, *, shown_prefix: str, to
                 data, src_uri=path, file=shown_prefix + path, read_file=read_file, docs_prefix=shown_prefix, today=today
             )
             results.append(result)
+        if project is not None:
+            when = _commit_date(folder, commit)
+            for result in results:
+                if result.design is not None and lists_evidence(result.design.data):
+                    readings = _readings_at(result.design, folder, project, commit, reader, when)
+                    site.add_evidence(result.design, readings, today)
     finally:
         reader.close()
     return site.check_site(results)
+
+
+def _commit_date(folder: str, commit: str) -> str:
+    done = git_command(["show", "-s", "--format=%cI", commit], folder)
+    text = done.stdout.decode("ascii", "replace").strip() if done is not None and done.returncode == 0 else ""
+    return text
+
+
+def _readings_at(
+    design: Design, folder: str, project: str, commit: str, reader: Blobs, when: str
+) -> list[tuple[EvidenceSource, Reading]]:
+    """The design's results files and model cards as `commit` holds them."""
+    out = []
+    base = os.path.realpath(project)
+    for source in sources_of(design.data):
+        if source.kind == "mlflow":
+            continue
+        page_dir = os.path.dirname(os.path.join(folder, *design.src_uri.split("/")))
+        path = os.path.normpath(os.path.join(page_dir, source.location))
+        rel = relative_inside(path, base) if os.path.isabs(path) else None
+        got = reader.read(f"{commit}:./{os.path.relpath(path, folder)}", MAX_BLOB_BYTES) if rel is not None else None
+        if got is None:
+            out.append((source, Reading(error=f"`{source.location}` is not in {commit[:12]}")))
+        else:
+            out.append((source, read_source(source, got[1], when)))
+    return out
 
 
 # --- comparing ----------------------------------------------------------------------
@@ -139,6 +178,16 @@ class State:
     sections: Mapping[str, tuple[str, float, str]] = field(default_factory=dict)  # key -> state, score, text
     fields: Mapping[str, str] = field(default_factory=dict)  # the other top-level fields, as text
     problems: frozenset[tuple[str, str, str, str]] = frozenset()  # severity, rule, field, message
+    measured: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # metric -> (value shown, verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredChange:
+    """A metric whose measured value or verdict differs between the two sides."""
+
+    metric: str
+    before: tuple[str, str]  # (value as the target writes it, verdict); ("", "") when not a metric then
+    after: tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +214,7 @@ class DesignChange:
     introduced: list[tuple[str, str, str, str]] = field(default_factory=list)
     fixed: list[tuple[str, str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a reviewer should look at
+    measured: list[MeasuredChange] = field(default_factory=list)
 
     @property
     def dropped(self) -> bool:
@@ -248,6 +298,7 @@ def _state(design: Design, section_keys: set[str]) -> State:
         },
         {k: _text_of(v) for k, v in data.items() if k not in section_keys},
         frozenset(_problem_key(p) for p in design.problems),
+        {c.name: (c.shown, c.verdict) for c in design.checks if c.measured is not None} if lists_evidence(data) else {},
     )
 
 
@@ -335,6 +386,11 @@ def compare(
         change.fields = sorted(
             k for k in old.fields.keys() | new.fields.keys() if old.fields.get(k) != new.fields.get(k)
         )
+        change.measured = [
+            MeasuredChange(name, old.measured.get(name, ("", "")), new.measured.get(name, ("", "")))
+            for name in sorted(old.measured.keys() | new.measured.keys())
+            if old.measured.get(name) != new.measured.get(name)
+        ]
         change.introduced = sorted(new.problems - old.problems, key=lambda p: (p[2], p[1]))
         change.fixed = sorted(old.problems - new.problems, key=lambda p: (p[2], p[1]))
         if diff.unreviewed(change) and old.version == new.version:
@@ -347,6 +403,7 @@ def compare(
             or change.introduced
             or change.fixed
             or change.notes
+            or change.measured
             or old.readable != new.readable
             or old.title != new.title
         ):
@@ -401,12 +458,22 @@ def _details(d: DesignChange) -> Iterator[tuple[str, str]]:
         yield s.title, _section_words(s)
     if d.fields:
         yield "fields changed", ", ".join(d.fields)
+    for m in d.measured:
+        yield f"measured {m.metric}", _measured_words(m)
     for p in d.introduced:
         yield "problem introduced", _problem_words(p)
     for p in d.fixed:
         yield "problem fixed", _problem_words(p)
     for n in d.notes:
         yield "note", n
+
+
+def _measured_words(m: MeasuredChange) -> str:
+    def side(value: tuple[str, str]) -> str:
+        shown, verdict = value
+        return f"{shown} ({verdict.replace('-', ' ')})" if shown else "not measured"
+
+    return f"{side(m.before)} → {side(m.after)}"
 
 
 def _summary(diff: Diff) -> str:
@@ -532,6 +599,14 @@ def to_json(diff: Diff, failures: Sequence[str] = ()) -> str:
                     for s in d.sections
                 ],
                 "fields": d.fields,
+                "measured": [
+                    {
+                        "metric": m.metric,
+                        "before": {"value": m.before[0] or None, "verdict": m.before[1] or None},
+                        "after": {"value": m.after[0] or None, "verdict": m.after[1] or None},
+                    }
+                    for m in d.measured
+                ],
                 "problems_introduced": [_problem_dict(p) for p in d.introduced],
                 "problems_fixed": [_problem_dict(p) for p in d.fixed],
                 "completeness_dropped": d.dropped,

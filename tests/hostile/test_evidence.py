@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 from mkdocs_mldesign.core.evidence import EvidenceOptions
+from mkdocs_mldesign.core.readings import MAX_RESULTS_BYTES
 from mkdocs_mldesign.core.settings import Settings
 from mkdocs_mldesign.core.site import Site
 from mkdocs_mldesign.project.check import check_paths
-from mkdocs_mldesign.project.evidence import MAX_RESULTS_BYTES
 from tests.designs import design_page
 
 PAGE = design_page(

@@ -186,3 +186,36 @@ def test_bad_revisions_are_usage_errors(repo: Repo, tmp_path: Path) -> None:
     done = diff(outside)
     assert done.returncode == 2
     assert "no default branch" in done.stderr
+
+
+def test_measured_values_that_changed_are_shown_when_the_results_file_is_in_git(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    metrics = [
+        {"name": "recall", "target": ">= 97%", "priority": "primary"},
+        {"name": "fmr", "target": "<= 0.1%", "priority": "guardrail"},
+        {"name": "latency", "target": "< 300 ms", "priority": "secondary"},
+    ]
+    design = page("review", title="E", metrics=metrics, evidence=[{"results": "../results/eval.json"}])
+    (repo.root / "results").mkdir()
+    (repo.root / "results" / "eval.json").write_text('{"recall": 0.96, "fmr": 0.0005, "latency": 210}')
+    repo.commit("2026-11-01", "First evaluation", {"e.md": design})
+    (repo.root / "results" / "eval.json").write_text('{"recall": 0.975, "fmr": 0.0005, "latency": 320}')
+    entry = by_id(as_json(repo.root))["e"]
+    assert entry["measured"] == [
+        {
+            "metric": "latency",
+            "before": {"value": "210 ms", "verdict": "met"},
+            "after": {"value": "320 ms", "verdict": "not-met"},
+        },
+        {
+            "metric": "recall",
+            "before": {"value": "96%", "verdict": "not-met"},
+            "after": {"value": "97.5%", "verdict": "met"},
+        },
+    ]
+    text = diff(repo.root).stdout
+    assert "measured recall: 96% (not met) → 97.5% (met)" in text
+    assert "measured latency: 210 ms (met) → 320 ms (not met)" in text
+    repo.commit("2026-11-20", "Second evaluation")
+    assert by_id(as_json(repo.root, "HEAD~1", "HEAD"))["e"]["measured"][1]["after"] == {"value": "97.5%", "verdict": "met"}
+    assert "e" not in by_id(as_json(repo.root))  # nothing changed since the last commit

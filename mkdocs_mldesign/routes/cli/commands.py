@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,14 +116,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
             base_name, base = args.base, resolve(str(docs), args.base)
         else:
             base_name, base = default_base(str(docs))
-        before = read_revision(site, str(docs), base, shown_prefix=prefix, today=today)
+        project = str(config.config_file.parent) if config is not None else str(docs)
+        before = read_revision(site, str(docs), base, shown_prefix=prefix, today=today, project=project)
         if args.head:
             head_name, head = args.head, resolve(str(docs), args.head)
-            after = read_revision(site, str(docs), head, shown_prefix=prefix, today=today)
+            after = read_revision(site, str(docs), head, shown_prefix=prefix, today=today, project=project)
         else:
             head_name, head = "working tree", ""
             asked, _ = list_jobs([(docs, docs)])
-            after, _ = check_jobs(site, asked, [], today)
+            # The working tree's files, as the commit's: MLflow runs have no past to compare with.
+            files_only = replace(config.evidence if config is not None else EvidenceOptions(), mlflow=False)
+            after, _ = check_jobs(site, asked, [], today, evidence=(Path(project), files_only))
     except RevisionError as exc:
         raise UsageError(str(exc)) from None
     moved = renames(str(docs), base, head)
