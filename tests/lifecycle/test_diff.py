@@ -217,5 +217,6 @@ def test_measured_values_that_changed_are_shown_when_the_results_file_is_in_git(
     assert "measured recall: 96% (not met) → 97.5% (met)" in text
     assert "measured latency: 210 ms (met) → 320 ms (not met)" in text
     repo.commit("2026-11-20", "Second evaluation")
-    assert by_id(as_json(repo.root, "HEAD~1", "HEAD"))["e"]["measured"][1]["after"] == {"value": "97.5%", "verdict": "met"}
+    recall = by_id(as_json(repo.root, "HEAD~1", "HEAD"))["e"]["measured"][1]
+    assert recall["after"] == {"value": "97.5%", "verdict": "met"}
     assert "e" not in by_id(as_json(repo.root))  # nothing changed since the last commit
