@@ -90,7 +90,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	@mkdir -p bench/out
 	$(BIN)/python bench/run.py --build-sizes 100,1000,5000 --full-nav 1000 --serve 1000 \
-		--check-sizes 100,1000,5000 --git 1000 --runs 5 --large-runs 3 \
+		--check-sizes 100,1000,5000 --git 1000 --evidence 1000 --runs 5 --large-runs 3 \
 		--write-docs docs/benchmarks.md --json bench/out/results.json
 
 ## Build this project's documentation (strict) into site/.

@@ -21,6 +21,7 @@ The nav is short (the home page and the overview), as on large design sites, unl
 
 from __future__ import annotations
 
+import json
 import random
 from functools import cache
 from pathlib import Path
@@ -320,4 +321,33 @@ def write_site(root: Path, n: int, variant: str, *, full_nav: bool = False) -> P
         "nav": nav,
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def write_evidence_site(root: Path, n: int) -> Path:
+    """The plugin site of n designs where every design names a results file of its own
+    beside its page (its metrics measured, some targets met and some not), with two
+    configs: `mkdocs.yml` reads the evidence, `mkdocs.no-evidence.yml` is the same site
+    with `evidence: false`."""
+    write_site(root, n, "plugin")
+    rng = random.Random(13)
+    folder = root / "docs" / "designs"
+    for page in sorted(folder.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        _, front, body_text = text.split("---\n", 2)
+        meta = yaml.safe_load(front)
+        design = meta["design"]
+        results = {"date": "2026-11-30T05:00:00Z", "eval": {}}
+        for metric in design["metrics"]:
+            metric["measured_as"] = f"eval.{metric['name']}"
+            results["eval"][metric["name"]] = round(rng.uniform(0.0, 0.45), 4)
+        design["evidence"] = [{"results": f"{page.stem}.results.json"}]
+        (folder / f"{page.stem}.results.json").write_text(json.dumps(results), encoding="utf-8")
+        page.write_text(
+            f"---\n{yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)}---\n{body_text}",
+            encoding="utf-8",
+        )
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"mldesign": {"evidence": False}}]
+    (root / "mkdocs.no-evidence.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return root

@@ -1,7 +1,7 @@
 """Benchmarks, measured side by side in one run; prints medians, spreads and ratios.
 
     python bench/run.py [--build-sizes 100,1000,5000] [--full-nav 1000] [--check-sizes 100,1000,5000]
-                        [--serve 1000] [--git 1000] [--runs 5] [--large-runs 3]
+                        [--serve 1000] [--git 1000] [--evidence 1000] [--runs 5] [--large-runs 3]
                         [--write-docs docs/benchmarks.md] [--json FILE]
 
 build   A Material build of N design pages (bench/generate.py: rich designs, every text
@@ -13,6 +13,9 @@ serve   `mkdocs serve`'s rebuild after one edit, plugin vs hand-written, beside 
         build's ratio.
 check   `mldesign check` over N designs, without its cache (cold) and with it (a second
         run, nothing changed), vs `check-jsonschema` on the same design data.
+evidence
+        The plugin build of N designs that each name a results file of their own, with the
+        evidence read and with `evidence: false`: what reading and judging it adds.
 git     The plugin build of N designs in a git repository where every design has 10 commits
         (its status moving from draft to where it is now) and writes no dates, four ways:
         `git_dates` and `history` off, dates from git only, and both on with the history's
@@ -146,6 +149,24 @@ def bench_build(tmp: Path, n: int, runs: int, *, full_nav: bool = False) -> dict
     for v in VARIANTS:
         shutil.rmtree(sites[v] / "site", ignore_errors=True)
     return out
+
+
+def bench_evidence(tmp: Path, n: int, runs: int) -> dict[str, Any]:
+    site = generate.write_evidence_site(tmp, n)
+    configs = {"evidence": "mkdocs.yml", "off": "mkdocs.no-evidence.yml"}
+    for config in configs.values():  # the file cache and bytecode warmed once, unmeasured
+        build_once(site, config)
+    walls, mems = interleaved(tuple(configs), runs, lambda v: build_once(site, configs[v]))
+    added = [(e - o) / n * 1000 for e, o in zip(walls["evidence"], walls["off"], strict=True)]
+    shutil.rmtree(site / "site", ignore_errors=True)
+    return {
+        "designs": n,
+        "runs": runs,
+        "wall_s": {v: spread(walls[v]) for v in configs},
+        "peak_mib": {v: spread(mems[v]) for v in configs},
+        "evidence_vs_off_wall": ratios(walls["evidence"], walls["off"]),
+        "added_ms_per_design": spread(added),
+    }
 
 
 def bench_serve(tmp: Path, n: int, runs: int, edits: int = 3) -> dict[str, Any]:
@@ -495,6 +516,21 @@ def _markdown(results: dict[str, Any]) -> str:
                 f"| {_x(g['cold_vs_off_wall'], 2)} | {_x(g['warm_vs_off_wall'], 2)} |"
             )
         lines.append("")
+    if results.get("evidence"):
+        lines += [
+            "**Evidence from results files** (every design names a results file of its own; the same site "
+            "built with `evidence: false` beside it):",
+            "",
+            "| designs | runs | evidence read | `evidence: false` | read / off | added per design |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for e in results["evidence"]:
+            w = e["wall_s"]
+            lines.append(
+                f"| {e['designs']} | {e['runs']} | {_sr(w['evidence'])} | {_sr(w['off'])} "
+                f"| {_x(e['evidence_vs_off_wall'], 3)} | {_sr(e['added_ms_per_design'], 'ms', 3)} |"
+            )
+        lines.append("")
     if results["check"]:
         lines += [
             "**`mldesign check` vs `check-jsonschema`** (the same designs; ours also scores and lints them):",
@@ -544,6 +580,14 @@ def _say(kind: str, r: dict[str, Any]) -> None:
             f"repository written in {r['setup_s']:.1f}s",
             flush=True,
         )
+    elif kind == "evidence":
+        w = r["wall_s"]
+        print(
+            f"evidence {r['designs']} designs, a results file each, {r['runs']} runs: read "
+            f"{w['evidence']['median']:.2f}s, off {w['off']['median']:.2f}s -> evidence/off "
+            f"{_x(r['evidence_vs_off_wall'], 3)}, added {r['added_ms_per_design']['median']:.3f} ms a design",
+            flush=True,
+        )
     else:
         print(
             f"check {r['designs']} designs: cold {r['cold_s']['median']:.3f}s, second run "
@@ -561,6 +605,9 @@ def main() -> None:
     parser.add_argument(
         "--git", type=_sizes, default=[], metavar="N", help="design counts to build from git history, dates and history"
     )
+    parser.add_argument(
+        "--evidence", type=_sizes, default=[], metavar="N", help="design counts to build with a results file each"
+    )
     parser.add_argument("--check-sizes", type=_sizes, default=[1000], help="design counts to check")
     parser.add_argument("--runs", type=int, default=5, help="runs of each variant")
     parser.add_argument(
@@ -577,6 +624,7 @@ def main() -> None:
         "full": [],
         "serve": [],
         "git": [],
+        "evidence": [],
     }
     print(results["machine"], flush=True)
 
@@ -600,6 +648,9 @@ def main() -> None:
         for n in args.git:
             results["git"].append(bench_git(root / f"git-{n}", n, runs(n)))
             _say("git", results["git"][-1])
+        for n in args.evidence:
+            results["evidence"].append(bench_evidence(root / f"evidence-{n}", n, runs(n)))
+            _say("evidence", results["evidence"][-1])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.write_docs:

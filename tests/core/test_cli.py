@@ -344,3 +344,14 @@ def test_malicious_pages_never_give_a_traceback(tmp_path: Path) -> None:
     assert located == {f"docs/{name}" for name in [*MALICIOUS, "bytes.md", "crlf.md"]}
     assert "docs/bytes.md:3:11: error encoding" in done.stdout
     assert "docs/crlf.md:4:11: error schema-enum design.status: `later`" in done.stdout
+
+
+def test_strict_fails_on_warnings_too_and_a_cached_report_keeps_it(site: Path) -> None:
+    stale = {**FULL, "updated": "2020-01-01"}  # approved long ago: the `stale` warning, no error
+    write(site / "docs/designs/full.md", page(stale, title="Full design"))
+    first = run("check", "docs", cwd=site)
+    assert first.returncode == 0
+    assert "warning stale" in first.stdout
+    assert run("check", "--strict", "docs", cwd=site).returncode == 1
+    assert run("check", "docs", cwd=site).returncode == 0  # from the cache, still lenient
+    assert run("check", "--strict", "docs", cwd=site).returncode == 1

@@ -32,6 +32,7 @@ def test_the_benchmark_measures_every_figure(tmp_path: Path) -> None:
             sys.executable,
             str(ROOT / "bench/run.py"),
             *("--build-sizes", "4", "--full-nav", "4", "--serve", "4", "--check-sizes", "4", "--git", "4"),
+            *("--evidence", "4"),
             *("--runs", "1", "--large-runs", "1", "--json", str(out), "--write-docs", str(page)),
         ],
         capture_output=True,
@@ -43,6 +44,10 @@ def test_the_benchmark_measures_every_figure(tmp_path: Path) -> None:
     results = json.loads(out.read_text(encoding="utf-8"))
     [build], [full], [serve], [check] = results["build"], results["full"], results["serve"], results["check"]
     [git] = results["git"]
+    [evidence] = results["evidence"]
+    assert set(evidence["wall_s"]) == {"evidence", "off"}
+    assert evidence["evidence_vs_off_wall"]["median"] > 0
+    assert "evidence/off **" in done.stdout
     for b in (build, full):
         assert b["designs"] == 4
         assert set(b["wall_s"]) == {"plugin", "handwritten", "disabled"}
@@ -74,6 +79,7 @@ def test_the_benchmark_measures_every_figure(tmp_path: Path) -> None:
     assert "faster, cold" in text
     assert "Dates and history from git" in text
     assert "| 4 | 41 | 1 |" in text
+    assert "Evidence from results files" in text
 
 
 def test_the_git_site_is_a_history_of_ten_commits_a_design(tmp_path: Path) -> None:
@@ -113,3 +119,16 @@ def test_the_git_site_is_a_history_of_ten_commits_a_design(tmp_path: Path) -> No
         steps += html.count('class="mldesign-history__step"')
         assert "first draft" in html
     assert steps > len(pages)  # some design moved
+
+
+def test_the_evidence_site_names_a_results_file_for_every_design(tmp_path: Path) -> None:
+    bench = _bench()
+    site = bench.generate.write_evidence_site(tmp_path / "site", 3)
+    pages = sorted((site / "docs" / "designs").glob("*.md"))
+    assert len(pages) == 3
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert f"results: {page.stem}.results.json" in text
+        results = json.loads((page.parent / f"{page.stem}.results.json").read_text(encoding="utf-8"))
+        assert len(results["eval"]) == text.count("measured_as: eval.")
+    assert "evidence: false" in (site / "mkdocs.no-evidence.yml").read_text(encoding="utf-8")

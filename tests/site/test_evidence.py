@@ -171,6 +171,7 @@ def test_the_command_line_and_the_zensical_stage_judge_the_same(tmp_path: Path) 
     write_site(tmp_path, {"face.md": page([{"results": "eval/r.json"}]), "eval/r.json": results(missed)})
     done = run_mldesign("check", cwd=tmp_path)
     assert done.returncode == 0, done.stdout  # a warning, not an error
+    assert run_mldesign("check", "--strict", cwd=tmp_path).returncode == 1  # as `mkdocs build --strict`
     assert "docs/face.md: good [approved] 100% complete, targets met: 2 of 3" in done.stdout
     [line] = [x for x in done.stdout.splitlines() if "target-not-met" in x]
     assert (

@@ -66,7 +66,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.no_cache:
         home = config.config_file.parent if config is not None else Path.cwd()
         base, rel = nearest_existing(Path(args.cache_dir)) if args.cache_dir else (home, FOLDER)
-        cache = Cache.for_check(base, rel, args.format, settings, today, probes, asked, rest)
+        mode = f"{args.format} strict" if args.strict else args.format  # the same report, another exit status
+        cache = Cache.for_check(base, rel, mode, settings, today, probes, asked, rest)
         hit = cache.get() if cache is not None else None
         if hit is not None:
             print(hit[0])
@@ -79,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _say_why_no_git(sorted({log.reason for log in logs if log.reason and not log.outside}), report)
     render = {"text": to_text, "json": to_json, "github": to_github}[args.format]
     output = render(report)
-    code = EXIT_PROBLEMS if report.count("error") else EXIT_OK
+    code = EXIT_PROBLEMS if report.count("error") or (args.strict and report.count("warning")) else EXIT_OK
     # Measurements change without the pages changing: a report that judged some is not kept.
     measured = evidence is not None and any(lists_evidence(d.data) for d in report.designs)
     if cache is not None and not measured and not cache.put(output, code, named) and args.cache_dir:

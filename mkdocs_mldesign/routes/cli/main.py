@@ -63,6 +63,11 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-git", action="store_true", help="take no dates from git: only the dates the designs write")
     check.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on warnings too (a target missed, a stale design), as `mkdocs build --strict`",
+    )
+    check.add_argument(
         "--no-evidence",
         action="store_true",
         help="read no measurements (results files, MLflow, model cards): every measurable target shows no evidence",
