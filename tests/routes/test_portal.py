@@ -225,3 +225,32 @@ def test_bad_urls_slow_servers_and_bloated_exports_are_warnings(tmp_path: Path, 
     (entry,) = json.loads(export)["designs"]
     assert entry["url"] == ""
     assert entry["problems"] == []  # none of them had the shape of a problem
+
+
+def test_a_portal_shows_the_targets_another_site_measured(tmp_path: Path, capture_mkdocs_log: Capture) -> None:
+    metrics = [
+        {"name": "recall", "target": ">= 90%", "priority": "primary"},
+        {"name": "fmr", "target": "<= 1%", "priority": "guardrail"},
+    ]
+    design = {"status": "review", "owners": ["Team C"], "metrics": metrics, "evidence": [{"results": "r.json"}]}
+    page = "---\n" + json.dumps({"title": "Measured", "design": design}) + "\n---\n"
+    team = built_site(
+        tmp_path / "c",
+        {"index.md": "# C\n", "designs/m.md": page, "designs/r.json": '{"recall": 0.95, "fmr": 0.02}'},
+        site_name="Team C",
+    )
+    export = json.loads((team / "designs.json").read_text(encoding="utf-8"))
+    export["designs"][0]["metrics"].append(  # a hostile entry: dropped, never shown
+        {"name": "<b>x</b>", "measured": {"verdict": "<script>", "url": "javascript:alert(1)"}}
+    )
+    export["designs"][0]["metrics"][0]["measured"]["url"] = "javascript:alert(1)"
+    (tmp_path / "c.json").write_text(json.dumps(export), encoding="utf-8")
+    write_site(tmp_path / "portal", {"index.md": "# Portal\n"}, plugin={"sources": ["../c.json"]})
+    build(load_config(str(tmp_path / "portal" / "mkdocs.yml")))
+    overview = (tmp_path / "portal/site/designs/index.html").read_text(encoding="utf-8")
+    assert re.search(r'data-mldesign-targets="not-met".*?1 of 2', overview, re.S)
+    mine = json.loads((tmp_path / "portal/site/designs.json").read_text(encoding="utf-8"))
+    [entry] = mine["designs"]
+    assert [m["measured"]["verdict"] for m in entry["metrics"]] == ["met", "not-met"]
+    assert entry["metrics"][0]["measured"]["url"] is None
+    assert "javascript:" not in json.dumps(mine)
