@@ -147,7 +147,7 @@ def _readings_at(
     out = []
     base = os.path.realpath(project)
     for source in sources_of(design.data):
-        if source.kind == "mlflow":
+        if source.kind == "mlflow" or "\0" in source.location:
             continue
         page_dir = os.path.dirname(os.path.join(folder, *design.src_uri.split("/")))
         path = os.path.normpath(os.path.join(page_dir, source.location))

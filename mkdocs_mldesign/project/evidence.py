@@ -49,11 +49,9 @@ def add_evidence(
                 continue
             if source.kind == "mlflow":
                 request = _mlflow_request(source, default_uri, options)
-                if isinstance(request, Reading):
-                    plan.append((source, request))
-                else:
+                if not isinstance(request, Reading):
                     asked.append(request)
-                    plan.append((source, request))
+                plan.append((source, request))
                 continue
             key = (source.kind, os.path.normpath(os.path.join(folder, source.location)))
             if key not in files:
@@ -91,6 +89,8 @@ def _mlflow_request(source: EvidenceSource, default_uri: str, options: EvidenceO
 
 def _read_file(source: EvidenceSource, path: str, project_dir: str) -> Reading:
     what = "results file" if source.kind == "results" else "model card"
+    if "\0" in source.location:  # no file system takes it: refused before any call that would raise
+        return Reading(error=f"the {what} path holds a NUL character", hint="write the path as plain text")
     base = os.path.realpath(project_dir)
     real = os.path.realpath(path)
     if relative_inside(real, base) is None:

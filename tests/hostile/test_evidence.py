@@ -93,3 +93,15 @@ def test_a_symbolic_link_inside_the_project_is_followed(tmp_path: Path) -> None:
     link.parent.mkdir(parents=True)
     link.symlink_to(tmp_path / "data" / "eval.json")
     assert check(tmp_path) == []
+
+
+def test_a_nul_in_a_path_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = PAGE.replace("results: results.json", 'results: "results\\0.json"')
+    assert "\\0" in page
+    (docs / "page.md").write_text(page, encoding="utf-8")
+    report = check_paths(
+        Site.load(Settings()), [(docs / "page.md", docs)], evidence=(tmp_path, EvidenceOptions(timeout=1.0))
+    )
+    assert [p.message for p in report.all_problems()] == ["the results file path holds a NUL character"]
