@@ -151,6 +151,28 @@ def bench_build(tmp: Path, n: int, runs: int, *, full_nav: bool = False) -> dict
     return out
 
 
+# The evidence step alone, timed in one process: the site's designs checked once, then
+# every results file they name read and every metric judged, `runs` times.
+EVIDENCE_STEP = """
+import sys, time
+from pathlib import Path
+from mkdocs_mldesign.core.evidence import EvidenceOptions
+from mkdocs_mldesign.core.settings import Settings
+from mkdocs_mldesign.core.site import Site
+from mkdocs_mldesign.project.check import check_paths
+from mkdocs_mldesign.project.evidence import add_evidence
+root, runs = Path(sys.argv[1]), int(sys.argv[2])
+site = Site.load(Settings())
+docs = root / "docs"
+report = check_paths(site, [(docs, docs)])
+placed = [(d, str((docs / d.src_uri).parent)) for d in report.designs]
+for _ in range(runs):
+    start = time.perf_counter()
+    add_evidence(site, placed, project_dir=str(root), options=EvidenceOptions())
+    print(time.perf_counter() - start)
+"""
+
+
 def bench_evidence(tmp: Path, n: int, runs: int) -> dict[str, Any]:
     site = generate.write_evidence_site(tmp, n)
     configs = {"evidence": "mkdocs.yml", "off": "mkdocs.no-evidence.yml"}
@@ -159,7 +181,10 @@ def bench_evidence(tmp: Path, n: int, runs: int) -> dict[str, Any]:
     walls, mems = interleaved(tuple(configs), runs, lambda v: build_once(site, configs[v]))
     added = [(e - o) / n * 1000 for e, o in zip(walls["evidence"], walls["off"], strict=True)]
     shutil.rmtree(site / "site", ignore_errors=True)
+    step = _child(EVIDENCE_STEP, str(site), str(runs))
     return {
+        "step_s": spread(step),
+        "step_vs_build": ratios(step, walls["off"]),
         "designs": n,
         "runs": runs,
         "wall_s": {v: spread(walls[v]) for v in configs},
@@ -521,14 +546,16 @@ def _markdown(results: dict[str, Any]) -> str:
             "**Evidence from results files** (every design names a results file of its own; the same site "
             "built with `evidence: false` beside it):",
             "",
-            "| designs | runs | evidence read | `evidence: false` | read / off | added per design |",
-            "|---:|---:|---:|---:|---:|---:|",
+            "| designs | runs | evidence read | `evidence: false` | read / off | added per design "
+            "| the evidence step alone | step / build |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for e in results["evidence"]:
             w = e["wall_s"]
             lines.append(
                 f"| {e['designs']} | {e['runs']} | {_sr(w['evidence'])} | {_sr(w['off'])} "
-                f"| {_x(e['evidence_vs_off_wall'], 3)} | {_sr(e['added_ms_per_design'], 'ms', 3)} |"
+                f"| {_x(e['evidence_vs_off_wall'], 3)} | {_sr(e['added_ms_per_design'], 'ms', 3)} "
+                f"| {_sr(e['step_s'], 's', 3)} | {_x(e['step_vs_build'], 4)} |"
             )
         lines.append("")
     if results["check"]:
@@ -585,7 +612,8 @@ def _say(kind: str, r: dict[str, Any]) -> None:
         print(
             f"evidence {r['designs']} designs, a results file each, {r['runs']} runs: read "
             f"{w['evidence']['median']:.2f}s, off {w['off']['median']:.2f}s -> evidence/off "
-            f"{_x(r['evidence_vs_off_wall'], 3)}, added {r['added_ms_per_design']['median']:.3f} ms a design",
+            f"{_x(r['evidence_vs_off_wall'], 3)}, added {r['added_ms_per_design']['median']:.3f} ms a design\n"
+            f"  the evidence step alone {r['step_s']['median'] * 1000:.0f} ms, step/build {_x(r['step_vs_build'], 4)}",
             flush=True,
         )
     else:

@@ -203,8 +203,10 @@ def test_the_example_site_builds_with_zensical(tmp_path: Path) -> None:
     (root / "mkdocs.mldesign.yml").unlink(missing_ok=True)
     site = stage_and_build(root)
     export = json.loads((site / "designs.json").read_text(encoding="utf-8"))
-    assert export["format"] == 3
+    assert export["format"] == 4
     assert export["site"] == {"name": "Kera ML design portal", "url": "https://designs.kera.example/"}
+    flagship = next(d for d in export["designs"] if d["id"] == "face-verification")
+    assert {m["measured"]["verdict"] for m in flagship["metrics"]} == {"met", "not-checkable"}  # its results file
     assert {d["id"] for d in export["designs"]} == {
         "face-verification",
         "identity-service",
