@@ -227,6 +227,62 @@ def test_overview_sorts_and_filters(example_site: ExampleSite, new_tab: NewTab) 
     tab.assert_clean()
 
 
+def _mark(cell: Any) -> str:
+    """The verdict's mark in a cell, drawn by the stylesheet before its word."""
+    content: str = cell.locator(".mldesign-verdict__mark").first.evaluate(
+        "el => getComputedStyle(el, '::before').content"
+    )
+    return content.strip('"').strip()
+
+
+def test_overview_targets_sort_missed_guardrails_first_and_filter(example_site: ExampleSite, new_tab: NewTab) -> None:
+    tab = new_tab(example_site.url)
+    tab.open("designs/")
+    page = tab.page
+    expect = _expect()
+    expect(page.locator("table.mldesign-overview")).to_have_attribute("data-mldesign-enhanced", "true")
+    states = {
+        i: (d["evidence"], {m["measured"]["verdict"] for m in d["metrics"]}) for i, d in example_site.designs.items()
+    }
+    missed = {i for i, (listed, verdicts) in states.items() if listed and "not-met" in verdicts}
+    met = {i for i, (listed, verdicts) in states.items() if listed and verdicts <= {"met", "not-checkable"}}
+    assert missed, "the example has a design that misses a target"
+    assert met, "the example has a design that meets every target"
+    header = page.locator("table.mldesign-overview thead th", has_text="Targets met")
+    header.locator("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    order = [r["id"] for r in rows(tab)]
+    assert set(order[: len(missed)]) == missed  # a missed guardrail comes first
+    targets = page.locator('select[data-mldesign-filter="targets"]')
+    targets.select_option("not-met")
+    assert {r["id"] for r in rows(tab, visible_only=True)} == missed
+    targets.select_option("met")
+    assert {r["id"] for r in rows(tab, visible_only=True)} == met
+    targets.select_option("none")
+    assert {r["id"] for r in rows(tab, visible_only=True)} == {i for i, (listed, _) in states.items() if not listed}
+    cell = page.locator(f'tr[data-mldesign-id="{next(iter(missed))}"] td.mldesign-overview__targets')
+    assert re.fullmatch(r"\d+ of \d+ \(a guardrail is not met\)", cell.inner_text().strip())
+    assert _mark(cell) == "✗"  # a sign besides the colour
+    assert low_contrast(tab, ".mldesign-index") == []
+    tab.screenshot("overview-targets", full_page=True)
+    tab.assert_clean()
+
+
+def test_the_metrics_table_shows_what_was_measured(example_site: ExampleSite, new_tab: NewTab) -> None:
+    for scheme, width in (("light", 1280), ("dark", 390)):
+        tab = new_tab(example_site.url, color_scheme=scheme)
+        tab.page.set_viewport_size({"width": width, "height": 900})
+        tab.open(f"designs/{DESIGN}/")
+        table = tab.page.locator("table.mldesign-metrics")
+        assert table.locator("thead th").all_inner_texts()[3] == "Measured"
+        cell = table.locator("tbody tr").first.locator("td.mldesign-metrics__measured")
+        assert re.match(r"[\d.]+% met\nresults ", cell.inner_text()), cell.inner_text()
+        assert _mark(cell) == "✓"
+        assert low_contrast(tab, ".mldesign-metrics") == []
+        tab.screenshot(f"metrics-measured-{scheme}-{width}", full_page=True)
+        tab.assert_clean()
+
+
 # --- a design page ------------------------------------------------------------------------
 
 
