@@ -179,6 +179,9 @@ class Design:
     created: Dated | None = None
     updated: Dated | None = None
     checks: list[MetricCheck] = field(default_factory=list)  # each named metric's verdict
+    #: Each framework's points and how this design answers them, by framework name
+    #: (`core.frameworks.PointResult`s, judged once the site is checked).
+    frameworks: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from .completeness import is_filled, is_na
 from .design import Design, too_many
 from .evidence import SourceNote
+from .frameworks import Framework
 from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
 from .settings import Level, Settings, SettingsError
@@ -164,6 +165,14 @@ RULES: tuple[Rule, ...] = (
         "Numbers measured before the design changed, or long ago, may not describe the system it now describes.",
     ),
     Rule(
+        "framework-gap",
+        "off",
+        "site",
+        "A design whose status demands completeness answers every point of each framework the site names "
+        "(`frameworks`). Off by default: a site that requires the map to be whole turns it on.",
+        "A regulator's or a review board's checklist is only useful when nothing on it is left open.",
+    ),
+    Rule(
         "link-exists",
         "error",
         "site",
@@ -191,6 +200,7 @@ RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES)
 TOO_MANY_SITE = f"{TOO_MANY}-on-site"
 #: The rule ids of every problem `lint_site` reports.
 SITE_RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES if r.scope == "site") | {TOO_MANY_SITE}
+FRAMEWORK_GAP = "framework-gap"
 #: The rule ids of every problem `lint_evidence` reports.
 EVIDENCE_RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES if r.scope == "evidence")
 
@@ -677,6 +687,32 @@ def lint_evidence(design: Design, notes: Sequence[SourceNote], settings: Setting
 
 
 _GUARDED = ("primary", "guardrail")
+
+
+def lint_frameworks(design: Design, frameworks: Sequence[Framework], settings: Settings) -> list[Problem]:
+    """`framework-gap`: one problem per framework whose points a design that must be
+    complete leaves open (`design.frameworks` holds the judged points)."""
+    r = rule(FRAMEWORK_GAP)
+    level = level_for(r, settings, ignored_rules(design))
+    spec = settings.status(design.status)
+    if level == "off" or spec is None or not spec.requires_complete:
+        return []
+    found = []
+    for framework in frameworks:
+        open_points = [p for p in design.frameworks.get(framework.name, []) if p.state != "answered"]
+        if not open_points:
+            continue
+        listed = ", ".join(f"{p.point.id} ({p.state})" for p in open_points[:10])
+        more = f" and {len(open_points) - 10} more" if len(open_points) > 10 else ""
+        finding = Finding(
+            ("status",),
+            f"the design is `{design.status}`, but {len(open_points)} point(s) of {framework.title} are open: "
+            f"{listed}{more}",
+            "fill in the fields each point names (the design page's framework map lists them), or give the design "
+            "an earlier status",
+        )
+        found.append(_located(design, r, level, finding))
+    return found
 
 
 # --- rules across the site --------------------------------------------------------------

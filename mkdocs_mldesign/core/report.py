@@ -30,6 +30,15 @@ def design_dict(design: Design, **extra: Any) -> dict[str, Any]:
         "states": {s.key: s.state for s in design.score.sections},
         "evidence": lists_evidence(design.data),
         "metrics": [measured_dict(c) for c in design.checks],
+        "frameworks": {
+            name: {
+                "points": [
+                    {"id": r.point.id, "title": r.point.title, "state": r.state, "fields": list(r.point.fields)}
+                    for r in results
+                ]
+            }
+            for name, results in design.frameworks.items()
+        },
         "problems": [p.to_dict() for p in design.problems],
     }
     out.update(extra)
@@ -53,6 +62,7 @@ def unreadable_dict(result: PageResult, **extra: Any) -> dict[str, Any]:
         "states": {},
         "evidence": False,
         "metrics": [],
+        "frameworks": {},
         "problems": [p.to_dict() for p in result.all_problems],
     }
     out.update(extra)

@@ -95,6 +95,7 @@ class Settings:
     stale_after_days: int = 365
     require_approvals: bool = False  # every design whose status demands completeness must record its approval
     evidence_max_age_days: int | None = None  # a design's newest measurement older than this is stale
+    frameworks: tuple[str, ...] = ()  # shipped presets by name, or the paths of a site's own framework files
 
     @property
     def status_names(self) -> tuple[str, ...]:

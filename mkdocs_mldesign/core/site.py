@@ -19,11 +19,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from . import frontmatter
 from .design import Checker, Dated, Design, DocsPrefix, FileReader, PageResult, Span, read_inside, written_date
 from .evidence import EvidenceSource, Reading, judge
+from .frameworks import PRESETS, Framework, FrameworkError, judge_framework, parse_framework, preset_text
 from .frontmatter import NotRegular, read_page
-from .lint import DATE_RULE_IDS, EVIDENCE_RULE_IDS, lint_design, lint_evidence, lint_site, parse_lint_settings
-from .problems import Problem
+from .lint import (
+    DATE_RULE_IDS,
+    EVIDENCE_RULE_IDS,
+    FRAMEWORK_GAP,
+    lint_design,
+    lint_evidence,
+    lint_frameworks,
+    lint_site,
+    parse_lint_settings,
+)
+from .problems import Problem, shown_path
 from .schema import (
     SchemaError,
     Template,
@@ -97,11 +108,12 @@ class Site:
     settings: Settings
     template: Template
     checker: Checker
+    frameworks: tuple[Framework, ...] = ()
 
     @classmethod
     def load(cls, settings: Settings) -> Site:
         template = site_template(settings)
-        return cls(settings, template, Checker(template, key=settings.key))
+        return cls(settings, template, Checker(template, key=settings.key), load_frameworks(settings, template))
 
     def fingerprint(self) -> str:
         """A digest of everything a verdict depends on besides the page: the settings and
@@ -229,7 +241,46 @@ class Site:
         others = [r.design for r in context if r.design is not None]
         broken = [r.id for r in (*report.unreadable, *context) if r.unreadable]
         lint_site([*report.designs, *others], self.settings, known_ids=broken)
+        for design in report.designs:
+            self.judge_frameworks(design)
         return report
+
+    def judge_frameworks(self, design: Design, *, timeline: bool = False) -> None:
+        """Judge the site's frameworks for `design`, and the `framework-gap` rule over
+        them. A point its history answers counts as answered when the design records
+        approvals, or when the site shows its timeline from git (`timeline`, which only
+        a build knows)."""
+        approvals = design.data.get("approvals")
+        has_history = timeline or (isinstance(approvals, list) and bool(approvals))
+        design.frameworks = {
+            f.name: judge_framework(f, design, self.template, has_history=has_history) for f in self.frameworks
+        }
+        design.problems[:] = [p for p in design.problems if p.rule != FRAMEWORK_GAP]
+        design.problems.extend(lint_frameworks(design, self.frameworks, self.settings))
+        design.problems.sort(key=Problem.sort_key)
+
+
+def load_frameworks(settings: Settings, template: Template) -> tuple[Framework, ...]:
+    """The frameworks the site names: shipped presets by name, its own files by path; a
+    `SiteError` names the framework file's line that is wrong."""
+    out: list[Framework] = []
+    for given in settings.frameworks:
+        if given in PRESETS:
+            name, source, text = given, f"the shipped framework {given}", preset_text(given)
+        else:
+            name, source = os.path.splitext(os.path.basename(given))[0], shown_path(given)
+            try:
+                text = frontmatter.read_regular(given, frontmatter.MAX_FRONT_MATTER_BYTES).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                why = getattr(exc, "strerror", None) or exc
+                raise SiteError(f"the framework file {given} cannot be read: {why}") from None
+        if any(f.name == name for f in out):
+            raise SiteError(f"two frameworks are named `{name}`: {given} and another; rename one file")
+        try:
+            out.append(parse_framework(name, text, source, template))
+        except FrameworkError as exc:
+            raise SiteError(str(exc)) from None
+    return tuple(out)
 
 
 def site_template(settings: Settings) -> Template:

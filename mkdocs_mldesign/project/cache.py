@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_mldesign.core.design import read_inside
+from mkdocs_mldesign.core.frameworks import PRESETS
 from mkdocs_mldesign.core.frontmatter import MAX_PAGE_BYTES, read_page, read_regular
 from mkdocs_mldesign.core.settings import Settings
 from mkdocs_mldesign.core.storage import digest, own_folder, read_entry, salted, write_entry
@@ -96,6 +97,7 @@ class Cache:
         context): keyed by the output format, the settings and extension schema, the date,
         the git commit of each docs folder (`probes`, from `GitLog.probe`) and every page."""
         extension = digest_file(settings.extension_schema) if settings.extension_schema else ""
+        extension = f"{extension}" + "".join(f"\0{digest_file(f)}" for f in settings.frameworks if f not in PRESETS)
         roots = sorted({root for _, root, _ in (*asked, *rest)})
         parts = [output_format, repr(settings), str(extension), today.isoformat()]
         parts += [f"{root}\0{_head(probes.get(root))}" for root in roots]

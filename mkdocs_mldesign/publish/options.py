@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs_mldesign.core.evidence import TIMEOUT_SECONDS, EvidenceOptions
+from mkdocs_mldesign.core.frameworks import PRESETS
 from mkdocs_mldesign.core.labels import language_of
 from mkdocs_mldesign.core.lint import parse_lint_settings
 from mkdocs_mldesign.core.settings import Settings, SettingsError, parse_statuses
+from mkdocs_mldesign.core.suggest import closest
 
 from .publisher import OWN_FOLDERS, Outputs
 
@@ -41,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "evidence_max_age_days": None,
     "mlflow_tracking_uri": None,
     "mlflow_tracking_uris": [],
+    "frameworks": [],
+    "model_cards": False,
     "language": None,
     "labels": {},
 }
@@ -107,7 +111,8 @@ def parse_options(
             "`sources` must be a list of paths or http(s) URLs of other sites' designs.json", path=("sources",)
         )
     evidence = _evidence_options(given)
-    for flag in ("badges", "canvas", "require_approvals", "git_dates", "history"):
+    frameworks = _frameworks(given["frameworks"], config_dir)
+    for flag in ("badges", "canvas", "require_approvals", "git_dates", "history", "model_cards"):
         if not isinstance(given[flag], bool):
             raise SettingsError(f"`{flag}` must be true or false", path=(flag,))
     language = given["language"]
@@ -138,6 +143,7 @@ def parse_options(
         stale_after_days=stale,
         require_approvals=given["require_approvals"],
         evidence_max_age_days=given["evidence_max_age_days"],
+        frameworks=frameworks,
     )
     outputs = Outputs(
         overview=overview,
@@ -150,6 +156,7 @@ def parse_options(
         labels=dict(labels),
         palette=palette_of(theme),
         scope=str((extra or {}).get("scope") or ""),
+        model_cards=given["model_cards"],
     )
     return Options(
         settings,
@@ -159,6 +166,30 @@ def parse_options(
         history=given["history"],
         evidence=evidence,
     )
+
+
+def _frameworks(given: Any, config_dir: str) -> tuple[str, ...]:
+    """The `frameworks` option: shipped presets by name, a site's own files by path
+    (relative to mkdocs.yml), each checked to exist."""
+    if not isinstance(given, list) or not all(isinstance(x, str) and x.strip() for x in given):
+        raise SettingsError(
+            f"`frameworks` must be a list of shipped frameworks ({', '.join(PRESETS)}) or paths of YAML files",
+            path=("frameworks",),
+        )
+    out = []
+    for item in (x.strip() for x in given):
+        if item in PRESETS:
+            out.append(item)
+            continue
+        path = os.path.join(config_dir, item) if config_dir else item
+        if not os.path.isfile(path):
+            near = closest(item, list(PRESETS))
+            hint = f"; did you mean the shipped `{near}`?" if near else f"; shipped: {', '.join(PRESETS)}"
+            raise SettingsError(
+                f"`frameworks`: {item} is neither a shipped framework nor a file{hint}", path=("frameworks",)
+            )
+        out.append(path)
+    return tuple(out)
 
 
 def _evidence_options(given: Mapping[str, Any]) -> EvidenceOptions:

@@ -34,15 +34,25 @@ from mkdocs_mldesign.core.site import Report, Site, mean_percent
 from mkdocs_mldesign.git.history import Version, changes
 
 from .badges import TARGET_COLORS, UNREADABLE_COLOR, badge, badge_svg
-from .render import Content, LinkResolver, Renderer, SafeMarkdown, relations, targets_view
+from .modelcard import model_card
+from .render import Content, LinkResolver, Renderer, SafeMarkdown, framework_views, relations, targets_view
 from .sources import RemoteDesign
-from .views import ChangeView, DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
+from .views import (
+    ChangeView,
+    DesignView,
+    FrameworkView,
+    LinkView,
+    MatrixColumn,
+    OverviewView,
+    SectionView,
+    UnreadableView,
+)
 
 TEMPLATES_DIR = str(resources.files(__package__) / "templates")
 CSS = "assets/mldesign/mldesign.css"
 JS = "assets/mldesign/mldesign.js"
 #: The folders of the built site whose files the plugin writes itself.
-OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/")
+OWN_FOLDERS = ("assets/mldesign/", "badges/", "canvas/", "model-cards/")
 #: Characters that make Python hold a whole page in two or four bytes each: the overview,
 #: which grows with every design, writes them as character references.
 _OUTSIDE_LATIN1 = re.compile(r"[^\x00-\xff]")
@@ -68,6 +78,7 @@ class Outputs:
     labels: Mapping[str, Any] = field(default_factory=dict)  # the site's own labels, by key
     palette: tuple[tuple[str, str], ...] = ()  # the site's colour schemes: (media query, scheme)
     scope: str = ""  # where Material keeps the reader's settings (`extra.scope`), "" for the site root
+    model_cards: bool = False  # model-cards/<id>.md, a Hugging Face model card of each design
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +190,9 @@ class Publisher:
         self.env.globals.setdefault("mldesign_level", site.template.level)
         self.env.globals["mldesign_t"] = self.labels
         self.site_name, self.site_url = site_name, site_url
+        if history is not None and site.frameworks:  # the site shows each design's timeline from git
+            for design in report.designs:
+                site.judge_frameworks(design, timeline=True)
         self._rel = relations(report.designs)
         self._by_id = {d.id: d for d in report.designs}
         self._designs = {d.src_uri: d for d in report.designs}
@@ -276,7 +290,7 @@ class Publisher:
             )
 
         related = {kind: [link(t) for t in ids] for kind, ids in self._rel.get(design.id, {}).items()}
-        return self.renderer.view(
+        view = self.renderer.view(
             design,
             content,
             url=relative_url(space.get(design.src_uri) or self.url(design.src_uri), here),
@@ -289,6 +303,10 @@ class Publisher:
                 else ""
             ),
         )
+        view.frameworks = framework_views(design, self.site.frameworks, self.template, self.labels)
+        if self.outputs.model_cards:
+            view.model_card_url = relative_url(f"model-cards/{design.id}.md", here)
+        return view
 
     def _canvas(self, design_id: str, src_uri: str, view: DesignView) -> str:
         """The one-page canvas; the links in `view` are the design page's."""
@@ -346,6 +364,10 @@ class Publisher:
             unreadable=tuple(sorted(broken, key=lambda r: (r.title.lower(), r.site))),
             sites=tuple(dict.fromkeys([self.site_name, *(r.site for r in self.remote)])) if self.remote else (),
             evidence=any(d.targets is not None for d in rows),
+            frameworks=tuple(
+                FrameworkView(f.name, f.text("title", self.labels.language), "", 0, len(f.points), ())
+                for f in self.site.frameworks
+            ),
         )
         html = self.render_page(
             src_uri, "fragments/mldesign/overview.html", overview=view, design_key=self.site.settings.key
@@ -427,6 +449,11 @@ class Publisher:
                 yield f"badges/{r.id}.svg", self._badge(self.labels("badge.design"), None)
             scored = report.designs or any(r.readable for r in self.remote) or not report.unreadable
             yield "badges/all.svg", self._badge(self.labels("badge.designs"), self.completeness() if scored else None)
+        if self.outputs.model_cards:
+            for d in report.designs:
+                card = f"model-cards/{d.id}.md"
+                page = self._public(d.src_uri) if self.site_url else relative_url(self.url(d.src_uri), card)
+                yield card, model_card(d, self.template, self.labels, page_url=page)
         if self.outputs.export:
             yield self.outputs.export, json.dumps(self.export(), indent=2, ensure_ascii=False)
 

@@ -21,7 +21,9 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs_mldesign.core.completeness import SectionScore, counted_fields, is_filled, is_na, lookup, score_section
 from mkdocs_mldesign.core.design import Dated, Design
 from mkdocs_mldesign.core.evidence import MetricCheck, lists_evidence, targets
+from mkdocs_mldesign.core.frameworks import Framework
 from mkdocs_mldesign.core.frontmatter import brackets_in, plain_text
+from mkdocs_mldesign.core.labels import Labels
 from mkdocs_mldesign.core.schema import Section, Template
 from mkdocs_mldesign.core.settings import Settings, StatusSpec
 
@@ -30,11 +32,13 @@ from .views import (
     DateView,
     DesignView,
     FieldView,
+    FrameworkView,
     GroupView,
     LinkView,
     MeasuredView,
     MetricView,
     ObjectiveView,
+    PointView,
     SectionView,
     StatusView,
     TargetsView,
@@ -444,6 +448,60 @@ class Renderer:
             approvals=_approvals(design),
             targets=targets_view([(c.verdict, c.priority) for c in design.checks]) if lists_evidence(data) else None,
         )
+
+
+def framework_views(
+    design: Design, frameworks: Sequence[Framework], template: Template, labels: Labels
+) -> tuple[FrameworkView, ...]:
+    """Each framework of the site as `design` answers it (`design.frameworks`), in the
+    site's language, with a link to the section behind each field."""
+    out = []
+    for framework in frameworks:
+        results = design.frameworks.get(framework.name, [])
+        points = tuple(
+            PointView(
+                r.point.id,
+                r.point.text("title", labels.language),
+                r.state,
+                r.point.text("guidance", labels.language),
+                tuple(_field_link(f, template, labels, framework) for f in r.point.fields)
+                + (((labels("framework.history"), "mldesign-history"),) if r.point.history else ()),
+                tuple(_field_link(f, template, labels, framework)[0] for f in r.missing),
+            )
+            for r in results
+        )
+        answered = sum(1 for p in points if p.state == "answered")
+        out.append(
+            FrameworkView(
+                framework.name,
+                framework.text("title", labels.language),
+                framework.text("description", labels.language),
+                answered,
+                len(points),
+                points,
+            )
+        )
+    return tuple(out)
+
+
+def _field_link(path: str, template: Template, labels: Labels, framework: Framework) -> tuple[str, str]:
+    if path == "history":
+        return labels("framework.history"), "mldesign-history"
+    head, _, rest = path.partition(".")
+    section = template.section(head)
+    if section is None:
+        meta = next((f for f in template.metadata if f.key == path), None)
+        return (meta.title, "") if meta else (labels("framework.extension", field=path), "")
+    found = section.field(rest) if rest else None
+    if rest and found is None:  # a group of fields (data's training)
+        found = next((f for f in section.fields if f.key.startswith(rest + ".")), None)
+        title = found.parent if found and found.parent else rest
+        return f"{section.title}: {title}", section_anchor(head)
+    return (f"{section.title}: {found.label}" if found else section.title), section_anchor(head)
+
+
+def section_anchor(key: str) -> str:
+    return f"mldesign-{key}"
 
 
 def targets_view(verdicts: Sequence[tuple[str, str]]) -> TargetsView:

@@ -140,6 +140,28 @@ class ChangeView:
     version: str
 
 
+@dataclass(frozen=True, slots=True)
+class PointView:
+    """One point of a framework, as one design answers it."""
+
+    id: str
+    title: str
+    state: str  # "answered", "partial" or "unanswered"
+    guidance: str
+    fields: tuple[tuple[str, str], ...]  # (label, anchor) of each field the point names; anchor "" for none
+    missing: tuple[str, ...]  # labels of the fields still open
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkView:
+    name: str
+    title: str
+    description: str
+    answered: int
+    total: int
+    points: tuple[PointView, ...]
+
+
 @dataclass(slots=True)
 class DesignView:
     id: str
@@ -171,6 +193,8 @@ class DesignView:
     history: tuple[ChangeView, ...] = ()  # oldest first; empty when the site shows none
     history_more: int = 0  # earlier changes left out of `history`
     targets: TargetsView | None = None  # None when the design lists no evidence
+    frameworks: tuple[FrameworkView, ...] = ()  # each framework the site names, point by point
+    model_card_url: str = ""  # model-cards/<id>.md, relative to the page being rendered
     targets_badge_url: str = ""  # badges/<id>-targets.svg, relative to the page being rendered
 
 
@@ -203,3 +227,4 @@ class OverviewView:
     unreadable: tuple[UnreadableView, ...] = ()  # designs that cannot be read, by title
     sites: tuple[str, ...] = ()  # when other sites' designs are listed: every site's name, this one first
     evidence: bool = False  # some design lists evidence: the overview shows a column of targets met
+    frameworks: tuple[FrameworkView, ...] = ()  # the site's frameworks, their points unjudged (for headers)

@@ -279,3 +279,46 @@ def cmd_zensical(args: argparse.Namespace) -> int:
     build = f"zensical build -f {CONFIG_NAME}" if not folder else f"cd {folder} && zensical build -f {CONFIG_NAME}"
     print(f"Staged for Zensical in {os.path.relpath(staged.stage)}; now run: {build}")
     return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`mldesign export model-card ID`: the design's Hugging Face model card."""
+    from mkdocs_mldesign.core.labels import Labels, localize
+    from mkdocs_mldesign.core.suggest import closest
+    from mkdocs_mldesign.project.config import ConfigError, load
+    from mkdocs_mldesign.publish.modelcard import model_card
+
+    config = site_for(args, Path.cwd())
+    if config is None:
+        raise UsageError(
+            "run beside a mkdocs.yml (or give -f mkdocs.yml): a model card is written from a site's design"
+        )
+    site = open_site(config.settings)
+    asked, _ = list_jobs([(page, config.docs_dir) for page in config.pages], (), config.real)
+    report, _ = check_jobs(site, asked, [], date.today(), evidence=_evidence(args, config))
+    design = next((d for d in report.designs if d.id == args.id), None)
+    if design is None:
+        ids = sorted(d.id for d in report.designs)
+        near = closest(args.id, ids)
+        hint = f"; did you mean `{near}`?" if near else f"; its designs: {', '.join(ids[:20]) or 'none'}"
+        raise UsageError(f"the site has no design with the id `{args.id}`{hint}")
+    try:
+        outputs = load(config.config_file).options.outputs
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    labels = Labels.build(site.template, outputs.language, outputs.labels)
+    text = model_card(design, localize(site.template, labels), labels)
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(args.output)
+    try:
+        with open(target, "w" if args.force else "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        print(f"mldesign: error: {shown_path(target)} already exists; give --force to replace it", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        raise UsageError(f"cannot write {shown_path(target)}: {exc.strerror or exc}") from None
+    print(f"wrote {shown_path(target)}")
+    return EXIT_OK

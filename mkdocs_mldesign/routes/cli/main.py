@@ -21,6 +21,7 @@ from mkdocs_mldesign.routes.cli.commands import (
     EXIT_USAGE,
     cmd_check,
     cmd_diff,
+    cmd_export,
     cmd_labels,
     cmd_new,
     cmd_schema,
@@ -121,6 +122,23 @@ def parser() -> argparse.ArgumentParser:
     _config_option(new, "follow this site's key, statuses and extension schema")
     _key_option(new)
     new.set_defaults(run=cmd_new)
+
+    export = sub.add_parser(
+        "export",
+        help="write a design as another document: a Hugging Face model card",
+        description="Write the design with id ID as a Hugging Face model card (YAML metadata with `model-index`, "
+        "and the design's answers as its sections), to standard output or to FILE. Never replaces a file "
+        "without --force.",
+    )
+    export.add_argument("kind", choices=("model-card",), help="what to write")
+    export.add_argument("id", metavar="ID", help="the design's id")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("--force", action="store_true", help="replace FILE when it exists")
+    export.add_argument(
+        "--no-evidence", action="store_true", help="read no measurements: the card's model-index stays empty"
+    )
+    _config_option(export, "the site whose design to write")
+    export.set_defaults(run=cmd_export)
 
     schema = sub.add_parser("schema", help="print the design JSON Schema, with the site's extension and statuses")
     schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead")

@@ -71,6 +71,14 @@ class MLDesignConfig(base.Config):
     mlflow_tracking_uris = c.Type(list, default=[])
     """Other tracking servers a design may name in its `mlflow: {tracking_uri: ...}`; no other is asked."""
 
+    frameworks = c.Type(list, default=[])
+    """Frameworks to map each design against: the shipped `annex-iv` (the EU AI Act's Annex IV)
+    and `model-card` (a Hugging Face model card's sections), or paths of the site's own framework
+    files (relative to mkdocs.yml). Each design page shows which points it answers."""
+
+    model_cards = c.Type(bool, default=False)
+    """Write a Hugging Face model card of every design at `model-cards/<id>.md`, linked from its page."""
+
     language = c.Optional(c.Type(str))
     """The language of the labels the plugin writes; by default the theme's `language` (Material,
     mldesign) or `locale` (MkDocs' own themes), else English."""

@@ -133,7 +133,8 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
     def options(self, permalink: str = "", config_file: str | None = None, **site: Any) -> Options:
         """This plugin's options, checked by the core; the command line uses them too."""
         try:
-            return parse_options(dict(self.config), permalink=permalink, **site)
+            config_dir = os.path.dirname(os.path.abspath(config_file)) if config_file else ""
+            return parse_options(dict(self.config), permalink=permalink, config_dir=config_dir, **site)
         except SettingsError as exc:
             raise PluginError(option_error(config_file or "mkdocs.yml", exc)) from None
 
@@ -245,9 +246,6 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
         home = os.path.dirname(config.config_file_path or "") or os.getcwd()
         add_evidence(self.site, placed, project_dir=home, options=self._evidence)
         report = self.site.check_site(e.result for e in entries)
-        for problem in report.all_problems():
-            if problem.rule in _LOGGED_IN_ENV:
-                _warn(problem)
         remote: list[RemoteDesign] = []
         if self.sources and (self.outputs.overview or self.outputs.export):
             config_file = config.config_file_path or "mkdocs.yml"
@@ -271,6 +269,11 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
             history=self._versions if timeline is not None else None,
             labels=self.labels,
         )
+        # Logged once the publisher has judged what only a build knows (a timeline answers
+        # a framework's point on the history).
+        for problem in report.all_problems():
+            if problem.rule in _LOGGED_IN_ENV:
+                _warn(problem)
         try:
             overview = self._overview_page
             if overview is not None and overview.content is not None:
