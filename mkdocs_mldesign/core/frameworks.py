@@ -30,9 +30,9 @@ PointState = Literal["answered", "partial", "unanswered"]
 NOT_AN_ASSESSMENT = "evidence map, not a conformity assessment"
 
 PRESETS = ("annex-iv", "model-card")
-_FRAMEWORK_KEYS = ("title", "description", "translations", "points")
+_FRAMEWORK_KEYS = ("title", "short", "description", "translations", "points")
 _POINT_KEYS = ("id", "title", "guidance", "all", "any", "extension", "history", "translations")
-_TEXT_KEYS = ("title", "description", "guidance")
+_TEXT_KEYS = ("title", "short", "description", "guidance")
 
 
 class FrameworkError(ValueError):
@@ -66,9 +66,11 @@ class Framework:
     points: tuple[Point, ...]
     source: str  # the file it was read from, as messages name it
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    short: str = ""  # the overview column's title ("Annex IV"); the title when empty
 
     def text(self, key: str, language: str) -> str:
-        return _translated(self.translations, language, key) or getattr(self, key)
+        found = _translated(self.translations, language, key) or getattr(self, key)
+        return found or (self.text("title", language) if key == "short" else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,7 @@ def parse_framework(name: str, text: str, source: str, template: Template) -> Fr
         tuple(points),
         source,
         _translations(data.get("translations"), ("translations",), fail),
+        _text(data, "short", (), fail),
     )
 
 

@@ -365,7 +365,7 @@ class Publisher:
             sites=tuple(dict.fromkeys([self.site_name, *(r.site for r in self.remote)])) if self.remote else (),
             evidence=any(d.targets is not None for d in rows),
             frameworks=tuple(
-                FrameworkView(f.name, f.text("title", self.labels.language), "", 0, len(f.points), ())
+                FrameworkView(f.name, f.text("short", self.labels.language), "", 0, len(f.points), ())
                 for f in self.site.frameworks
             ),
         )

@@ -248,7 +248,7 @@ def test_overview_targets_sort_missed_guardrails_first_and_filter(example_site: 
     met = {i for i, (listed, verdicts) in states.items() if listed and verdicts <= {"met", "not-checkable"}}
     assert missed, "the example has a design that misses a target"
     assert met, "the example has a design that meets every target"
-    header = page.locator("table.mldesign-overview thead th", has_text="Targets met")
+    header = page.locator("table.mldesign-overview thead th", has_text="Targets")
     header.locator("button").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
     order = [r["id"] for r in rows(tab)]
