@@ -172,6 +172,14 @@ def _text_items(value: Any) -> list[str] | str | None:
     return str(value)
 
 
+def _shown(value: Any) -> str:
+    """A scalar as it is shown: "" for nothing, a list or mapping, and for a placeholder,
+    which is never shown as content."""
+    if value is None or isinstance(value, dict | list) or not is_filled(value):
+        return ""
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
 def _kind(section: Section, value: Any) -> Kind:
     """How a section shows `value` (`Renderer._section` follows the same cases)."""
     if is_na(value):
@@ -323,17 +331,17 @@ class Renderer:
         for item in value:
             if isinstance(item, dict):
                 name = item.get("name")
-                if not isinstance(name, str):
+                # A metric nobody has written yet (the scaffold's `name: TODO`) is no row.
+                if not isinstance(name, str) or not is_filled(item):
                     continue
                 objective = _text_items(item.get("objective"))
                 ref = batch.add(objective if isinstance(objective, str) else "; ".join(objective or []))
-                target = item.get("target")
                 priority = item.get("priority")
                 rows.append(
                     (
-                        name,
+                        _shown(name),
                         ref if objective else None,
-                        "" if target is None or isinstance(target, dict | list) else str(target),
+                        _shown(item.get("target")),
                         priority if isinstance(priority, str) else "",
                     )
                 )
@@ -361,7 +369,7 @@ class Renderer:
                 text = item.get("objective")
                 metric = item.get("metric")
                 if isinstance(text, str) and is_filled(text):
-                    items.append((batch.add(text), metric if isinstance(metric, str) else ""))
+                    items.append((batch.add(text), _shown(metric) if isinstance(metric, str) else ""))
             elif isinstance(item, str) and is_filled(item):
                 items.append((batch.add(item), ""))
         return lambda: SectionView(
