@@ -302,7 +302,7 @@ def test_the_command_and_the_build_report_the_same_problems(cli_run: Command, bu
     The command runs in the docs folder and names files from there; the build names them
     from the folder of mkdocs.yml, one level up.
     """
-    from_command = {Problem(**p).format(with_severity=False) for p in cli_run.problems}
+    from_command = {Problem(**p).format() for p in cli_run.problems}
     prefix = "mkdocs_mldesign: "
     from_build = {w[len(prefix) :].replace("docs/", "") for w in built.warnings if w.startswith(prefix)}
     assert from_command, "the command found nothing: the comparison would prove nothing"

@@ -8,6 +8,7 @@ import re
 import pytest
 from mkdocs.exceptions import Abort
 
+from mkdocs_mldesign.routes.cli.main import main
 from tests.conftest import THEMES, BuildSite, Capture
 from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
@@ -99,7 +100,8 @@ def test_invalid_design_warns_with_location_and_still_builds(build_site: BuildSi
     built = build_site({**PAGES, "designs/face.md": bad}, expect_warnings=True)
     warnings = built.warnings()
     assert any(
-        w.startswith("mkdocs_mldesign: docs/designs/face.md:6:11: design.status:") and "approved" in w for w in warnings
+        w.startswith("mkdocs_mldesign: docs/designs/face.md:6:11: error schema-enum design.status:") and "approved" in w
+        for w in warnings
     ), warnings
     assert any("design.background.painz" in w and "did you mean `pains`?" in w for w in warnings), warnings
     page = built.html("designs/face/index.html")
@@ -107,6 +109,25 @@ def test_invalid_design_warns_with_location_and_still_builds(build_site: BuildSi
     assert "aproved" in page
     # Other pages are untouched by the problem.
     assert "admonition" not in built.html("index.html")
+
+
+def test_the_build_log_says_what_the_command_says(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Severity and rule id in both places: a warning never reads like an error."""
+    bad = FULL_DESIGN.replace("status: approved", "status: aproved").replace('version: "1.2"', "version: 1.10")
+    assert bad.count("1.10") == 1
+    built = build_site({**PAGES, "designs/face.md": bad}, expect_warnings=True)
+    prefix = "mkdocs_mldesign: "
+    from_build = sorted(w[len(prefix) :] for w in built.warnings() if w.startswith(prefix))
+    monkeypatch.chdir(built.root)
+    main(["check", "docs"])
+    from_command = sorted(
+        line for line in capsys.readouterr().out.splitlines() if re.match(r"docs/designs/[^:]+:\d+:\d+: ", line)
+    )
+    assert from_build == from_command
+    assert any(": warning yaml-number design.version: " in line for line in from_build), from_build
+    assert any(": error schema-enum design.status: " in line for line in from_build), from_build
 
 
 def test_strict_build_fails_on_a_problem(build_site: BuildSite) -> None:
