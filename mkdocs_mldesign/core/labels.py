@@ -226,6 +226,8 @@ class Labels:
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 #: A value in a label: `{name}`. Nothing else between braces is ever read.
 _FIELD = re.compile(r"\{(\w+)\}")
+#: A space between a number and a `%` after it.
+_SPACED_PERCENT = re.compile(r"(?<=\d) %")
 #: Every brace of a label: a `{...}` group, or a brace on its own.
 _BRACES = re.compile(r"\{[^{}]*\}|[{}]")
 
@@ -247,7 +249,9 @@ def _fill(template: str, values: Mapping[str, Any], *, markup: bool = False) -> 
         at = match.end()
     rest = template[at:]
     parts.append(escape(rest) if markup else rest)
-    return Markup("".join(parts)) if markup else "".join(parts)
+    # A number and its `%` (`83 %`, as German and French write it) never part at a line end.
+    joined = _SPACED_PERCENT.sub("\u00a0%", "".join(parts))
+    return Markup(joined) if markup else joined
 
 
 def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> dict[str, Text]:

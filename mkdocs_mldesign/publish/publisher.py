@@ -339,6 +339,7 @@ class Publisher:
             export_url=relative_url(self.outputs.export, here) if self.outputs.export else "",
             unreadable=tuple(sorted(broken, key=lambda r: (r.title.lower(), r.site))),
             sites=tuple(dict.fromkeys([self.site_name, *(r.site for r in self.remote)])) if self.remote else (),
+            weakest=weakest(columns),
         )
         html = self.render_page(
             src_uri, "fragments/mldesign/overview.html", overview=view, design_key=self.site.settings.key
@@ -476,6 +477,17 @@ def _problems(remote: RemoteDesign) -> tuple[Problem, ...]:
                 )
             )
     return tuple(found)
+
+
+def weakest(columns: Sequence[MatrixColumn]) -> str:
+    """The key of the section with the lowest average, as shown (whole percent): only when
+    one section alone is lowest and below 100%. A mark on several sections, or on every
+    one of a complete site, singles nothing out."""
+    if not columns:
+        return ""
+    low = min(c.average for c in columns)
+    lowest = [c for c in columns if c.average == low]
+    return lowest[0].key if len(lowest) == 1 and low < 100 else ""
 
 
 def _root(url: str) -> str:

@@ -177,3 +177,4 @@ class OverviewView:
     export_url: str  # designs.json relative to the overview page, "" when disabled
     unreadable: tuple[UnreadableView, ...] = ()  # designs that cannot be read, by title
     sites: tuple[str, ...] = ()  # when other sites' designs are listed: every site's name, this one first
+    weakest: str = ""  # the one column with the lowest average below 100%; "" for none or a tie
