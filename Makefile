@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install routes site site-zensical serve test lint typecheck pytest bench docs clean
+.PHONY: install routes preflight site site-zensical serve test lint typecheck pytest bench docs clean
+
+# The browser tests drive this Chromium (tests/conftest.py reads MLDESIGN_CHROMIUM).
+CHROMIUM ?= /usr/bin/chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mkdocs-mldesign needs Python 3.11 or newer (set PYTHON=...)")'
@@ -62,6 +65,12 @@ site-zensical: $(STAMP)
 serve: $(STAMP)
 	cd example_site && ../$(BIN)/mkdocs serve
 
+# What `make test` needs beyond Python, said in one line before anything runs: Chromium for
+# the browser tests, and npm while the .node packages are not installed yet.
+preflight:
+	@test -x "$(CHROMIUM)" || { echo "make test needs Chromium, and $(CHROMIUM) is missing: install it (Debian: apt-get install chromium) or run make test CHROMIUM=/path/to/chromium" >&2; exit 1; }
+	@test -f $(DOMPURIFY) -a -f $(AXE) || command -v npm >/dev/null 2>&1 || { echo "make test needs npm to install DOMPurify and axe-core into .node/, and npm is missing: install Node.js with npm" >&2; exit 1; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -69,11 +78,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) routes
-	$(BIN)/pytest
+# Under make a browser test that cannot start fails; it never skips.
+pytest: preflight $(STAMP) routes
+	MLDESIGN_REQUIRE_BROWSER=1 MLDESIGN_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest
 
-## Lint, type-check and run the whole test suite.
-test: lint typecheck pytest
+## Lint, type-check and run the whole test suite (needs Chromium and npm; see README).
+test: preflight lint typecheck pytest
 
 ## Measure the plugin and the checker against their baselines.
 bench: $(STAMP)
