@@ -46,12 +46,24 @@ $(CORE_STAMP): pyproject.toml
 	$(CORE)/bin/python -m pip install --quiet $(CORE_DEPS)
 	@touch $@
 
+# The Zensical route is tested with the oldest Zensical it supports (the dev extra's pin, in
+# .venv) and the newest that installs from the registry, here (docs/zensical.md names both).
+ZENSICAL_NEWEST := 0.1.2
+ZENSICAL := .venv-zensical
+ZENSICAL_STAMP := $(ZENSICAL)/.installed
+
+$(ZENSICAL_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(ZENSICAL)
+	$(ZENSICAL)/bin/python -m pip install --quiet --upgrade pip
+	$(ZENSICAL)/bin/python -m pip install --quiet -e . zensical==$(ZENSICAL_NEWEST)
+	@touch $@
+
 # One npm command for every package: a second `npm install --no-save` into the same
 # prefix would prune what the first installed.
 $(DOMPURIFY) $(AXE) &:
 	npm install --silent --no-audit --no-fund --no-save --prefix .node $(NODE_PACKAGES)
 
-routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(DOMPURIFY) $(AXE)
+routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(ZENSICAL_STAMP) $(DOMPURIFY) $(AXE)
 
 ## Build the example site (strict) into example_site/site/.
 site: $(STAMP)
@@ -97,4 +109,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) $(TECHDOCS) $(CORE) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TECHDOCS) $(CORE) $(ZENSICAL) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache
