@@ -33,6 +33,7 @@ from mkdocs_mldesign.core.site import Report, Site, mean_percent
 from mkdocs_mldesign.git.history import Version, changes
 
 from .badges import badge_svg
+from .canvas import plan as plan_sheet
 from .render import Content, LinkResolver, Renderer, SafeMarkdown, relations
 from .sources import RemoteDesign
 from .views import ChangeView, DesignView, LinkView, MatrixColumn, OverviewView, SectionView, UnreadableView
@@ -286,7 +287,9 @@ class Publisher:
 
     def _canvas(self, design_id: str, src_uri: str, view: DesignView) -> str:
         """The one-page canvas; the links in `view` are the design page's."""
-        return self.render("fragments/mldesign/canvas.html", design=view, **self._canvas_context(src_uri))
+        return self.render(
+            "fragments/mldesign/canvas.html", design=view, sheet=plan_sheet(view), **self._canvas_context(src_uri)
+        )
 
     def _unreadable_canvas(self, result: PageResult) -> str:
         return self.render(

@@ -297,14 +297,22 @@ class Renderer:
                 **base,
                 kind="fields",
                 fields=tuple(
-                    FieldView(f.key, f.title, f.description, self._take(ref, batch), f.parent, f.key in asked)
+                    FieldView(
+                        f.key,
+                        f.title,
+                        f.description,
+                        self._take(ref, batch),
+                        f.parent,
+                        f.key in asked,
+                        self._items(ref, batch),
+                    )
                     for f, ref in slots
                 ),
             )
         if section.single and isinstance(value, dict):
             value = value.get(section.single)
         ref = self._queue(_text_items(value), batch)
-        return lambda: SectionView(**base, kind=kind, html=self._take(ref, batch))
+        return lambda: SectionView(**base, kind=kind, html=self._take(ref, batch), items_html=self._items(ref, batch))
 
     @staticmethod
     def _queue(text: list[str] | str | None, batch: _Batch) -> Any:
@@ -313,6 +321,11 @@ class Renderer:
         if isinstance(text, list):
             return [batch.add(t) for t in text]
         return batch.add(text)
+
+    @staticmethod
+    def _items(ref: Any, batch: _Batch) -> tuple[str, ...]:
+        """A list's items as `_take` writes them, for a view that shows some of them."""
+        return tuple(inline(batch[i]) for i in ref) if isinstance(ref, list) else ()
 
     @staticmethod
     def _take(ref: Any, batch: _Batch) -> str | None:

@@ -8,6 +8,7 @@ Each test takes screenshots (light and dark, 390 and 1280 px) into tests/screens
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,9 @@ def shoot(tab: Tab, name: str) -> None:
     """The page in both schemes at both widths, whole, for a person to look at."""
     for scheme in SCHEMES:
         tab.page.emulate_media(color_scheme=scheme)
+        # The page picks its scheme as it loads; Material keeps the one it picked first.
+        tab.page.evaluate("localStorage.clear()")
+        tab.page.reload(wait_until="load")
         for label, size in WIDTHS.items():
             tab.page.set_viewport_size(size)
             tab.page.wait_for_timeout(100)
@@ -179,4 +183,127 @@ def test_a_matrix_wider_than_its_column_names_what_is_out_of_view(example_site: 
     # Scrolled to its end, the last column is in view and no longer named.
     scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
     expect(hint).not_to_contain_text("Feedback")
+    tab.assert_clean()
+
+
+# --- 1: the printed canvas says what it leaves out, and reads as a canvas on a screen ---
+
+#: The page area inside canvas.html's 7 mm margins, in CSS pixels: A4 and Letter landscape.
+PAPER = {"A4": (283.0, 196.0), "Letter": (265.4, 201.9)}
+MM = 96 / 25.4
+
+#: For each box on paper: the bottom of what it shows against the bottom of its body, the
+#: units it leaves out, and what its note says.
+BOXES_ON_PAPER = """() => Array.from(document.querySelectorAll('.mldesign-canvas__body')).map(body => {
+  const shown = Array.from(body.querySelectorAll('*')).filter(e => e.getClientRects().length);
+  const bottom = Math.max(0, ...shown.map(e => e.getBoundingClientRect().bottom));
+  const limit = body.getBoundingClientRect().bottom - parseFloat(getComputedStyle(body).paddingBottom);
+  const note = body.querySelector('.mldesign-canvas__more');
+  return {
+    key: body.closest('article').dataset.mldesignSection,
+    over: bottom - limit,
+    off: body.querySelectorAll('.mldesign-canvas__off').length,
+    note: note && note.getClientRects().length ? note.textContent : '',
+    href: note && note.querySelector('a') ? note.querySelector('a').getAttribute('href') : '',
+    mask: getComputedStyle(body).maskImage || getComputedStyle(body).webkitMaskImage || 'none',
+  };
+})"""
+
+
+def on_paper(tab: Tab, paper: str) -> list[dict[str, Any]]:
+    width, height = PAPER[paper]
+    tab.page.emulate_media(media="print")
+    tab.page.set_viewport_size({"width": round(width * MM), "height": round(height * MM)})
+    found: list[dict[str, Any]] = tab.page.evaluate(BOXES_ON_PAPER)
+    assert found, "no boxes"
+    return found
+
+
+def counted(note: str) -> int:
+    return sum(int(n) for n in re.findall(r"\+(\d+)", note))
+
+
+HUGE = full(
+    id="huge",
+    background={
+        k: ["A long answer that goes on and on about the users. " * 6] * 4 for k in ("users", "goals", "pains")
+    },
+    metrics=[
+        {"name": f"metric_{i}", "objective": "Stands for an objective " * 3, "target": f"<= {i} ms at p95 " * 3}
+        for i in range(14)
+    ],
+    objectives=["An objective said at some length, with its reasons. " * 2] * 9,
+    feasibility="Feasible, and here is why, at great length. " * 30,
+)
+
+
+@pytest.fixture(scope="module")
+def huge_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_folder(small_site(tmp_path_factory.mktemp("huge"), {"huge": HUGE})) as url:
+        yield url
+
+
+@pytest.mark.parametrize("design_id", ["face-verification", "no-show-prediction", "identity-service", "huge"])
+def test_the_printed_canvas_cuts_nothing_off_unsaid(
+    example_site: ExampleSite, huge_site: str, new_tab: NewTab, design_id: str
+) -> None:
+    tab = new_tab(huge_site if design_id == "huge" else example_site.url)
+    tab.open(f"canvas/{design_id}.html")
+    for paper in PAPER:
+        for box in on_paper(tab, paper):
+            assert box["over"] <= 1, f"{paper}: {box['key']} is cut off by {box['over']:.0f} px"
+            assert box["mask"] == "none", f"{box['key']} fades its text out"
+            # What a box leaves out, its note counts; and the note says where it is.
+            assert counted(box["note"]) == box["off"], box
+            if box["note"]:
+                assert "on the design page" in box["note"], box
+                assert box["href"].endswith(f"#mldesign-{box['key']}"), box
+        pdf: bytes = tab.page.pdf(format=paper, landscape=True, prefer_css_page_size=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, f"the canvas prints on more than one {paper} page"
+    tab.assert_clean()
+
+
+def test_the_flagship_canvas_says_which_metrics_are_on_the_design_page(
+    example_site: ExampleSite, new_tab: NewTab, tmp_path: Path
+) -> None:
+    tab = new_tab(example_site.url)
+    tab.open("canvas/face-verification.html")
+    total = tab.page.locator('[data-mldesign-section="metrics"] .mldesign-canvas__metrics > li').count()
+    assert total == 6
+    metrics = next(b for b in on_paper(tab, "A4") if b["key"] == "metrics")
+    shown = tab.page.locator(
+        '[data-mldesign-section="metrics"] .mldesign-canvas__metrics > li:not(.mldesign-canvas__off)'
+    ).count()
+    # Every metric is either on the sheet or counted in the note, the guardrail p95_latency too.
+    assert shown + counted(metrics["note"]) == total
+    p95 = tab.page.locator('[data-mldesign-section="metrics"] li', has_text="p95_latency")
+    assert p95.is_visible() or counted(metrics["note"]) >= 1
+    pdf = tmp_path / "face-verification-A4.pdf"
+    tab.page.pdf(path=str(pdf), format="A4", landscape=True, prefer_css_page_size=True)
+    assert pdf.stat().st_size > 10_000
+    tab.screenshot("readers-canvas-face-verification-print", full_page=True)
+    tab.page.emulate_media(media="screen")
+    shoot(tab, "canvas-face-verification")
+    tab.assert_clean()
+
+
+def test_on_a_wide_screen_the_canvas_reads_as_a_canvas(example_site: ExampleSite, new_tab: NewTab) -> None:
+    tab = new_tab(example_site.url)
+    tab.open("canvas/face-verification.html")
+    page = tab.page
+    page.set_viewport_size(DESKTOP)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 2.5 * DESKTOP["height"], f"the canvas is a strip {height} px tall at 1280 px"
+    # One row a band, and a long box scrolls inside itself, reachable by keyboard.
+    tops = page.locator('[data-mldesign-group="system"] article').evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    for body in page.locator(".mldesign-canvas__body").all():
+        if body.evaluate("el => el.scrollHeight > el.clientHeight + 1"):
+            assert body.evaluate("el => getComputedStyle(el).overflowY") == "auto"
+            assert body.get_attribute("tabindex") == "0"
+    # Nothing is left out on a screen: no note, no unit hidden.
+    assert page.locator(".mldesign-canvas__more:visible").count() == 0
+    assert page.locator(".mldesign-canvas__off:visible").count() == page.locator(".mldesign-canvas__off").count()
     tab.assert_clean()
