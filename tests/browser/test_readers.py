@@ -307,3 +307,51 @@ def test_on_a_wide_screen_the_canvas_reads_as_a_canvas(example_site: ExampleSite
     assert page.locator(".mldesign-canvas__more:visible").count() == 0
     assert page.locator(".mldesign-canvas__off:visible").count() == page.locator(".mldesign-canvas__off").count()
     tab.assert_clean()
+
+
+# --- 6: the metrics table on a phone ----------------------------------------------------
+
+
+def test_on_a_phone_every_metric_shows_all_it_says(example_site: ExampleSite, new_tab: NewTab) -> None:
+    tab = new_tab(example_site.url)
+    page = tab.page
+    page.set_viewport_size(PHONE)
+    tab.open("designs/face-verification/")
+    rows = page.locator("table.mldesign-metrics > tbody > tr")
+    assert rows.count() == 6
+    rows.first.scroll_into_view_if_needed()
+    cells = page.locator("table.mldesign-metrics > tbody > tr > :is(th, td)").evaluate_all(
+        """cells => cells.map(c => {
+            const r = c.getBoundingClientRect();
+            return {label: c.dataset.label || 'name', text: c.textContent.trim(), left: r.left, right: r.right,
+                    width: r.width, empty: !c.textContent.trim()};
+        })"""
+    )
+    # No column is out of sight: every cell lies within the screen, the priority too.
+    for cell in cells:
+        if cell["empty"]:
+            continue
+        assert cell["left"] >= 0, cell
+        assert cell["right"] <= PHONE["width"] + 1, cell
+    priorities = [c for c in cells if c["label"] == "Priority" and not c["empty"]]
+    assert len(priorities) == 6
+    assert all(p["text"] in ("primary", "secondary", "guardrail") for p in priorities)
+    # The objective gets the width of the card, not ten characters a line.
+    objectives = [c for c in cells if c["label"] == "Objective"]
+    assert objectives
+    assert min(c["width"] for c in objectives) >= PHONE["width"] * 0.6
+    # Each value says which column it is, visibly.
+    label = page.locator("table.mldesign-metrics td[data-label='Target']").first.evaluate(
+        "td => getComputedStyle(td, '::before').content"
+    )
+    assert label == '"Target"'
+    # No sideways scrolling is left to discover.
+    scroller = page.locator(".mldesign-scroll:has(> table.mldesign-metrics)")
+    assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    # On a desktop it is a table again, with its header row.
+    page.set_viewport_size(DESKTOP)
+    assert page.locator("table.mldesign-metrics > thead").evaluate("el => getComputedStyle(el).display") == (
+        "table-header-group"
+    )
+    shoot(tab, "design-page-metrics")
+    tab.assert_clean()
