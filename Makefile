@@ -37,7 +37,7 @@ $(TECHDOCS_STAMP): pyproject.toml
 # describe (docs/installing.md), tested in a venv of its own.
 CORE := .venv-core
 CORE_STAMP := $(CORE)/.installed
-CORE_DEPS := pyyaml jsonschema jsonschema-rs jinja2 markdown markupsafe pathspec
+CORE_DEPS := pyyaml jsonschema jsonschema-rs jinja2 markdown markupsafe pathspec babel
 
 $(CORE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(CORE)
