@@ -193,7 +193,7 @@ class Design:
     @property
     def owners(self) -> list[str]:
         value = self.data.get("owners")
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return [v for v in value if isinstance(v, str) and is_filled(v)] if isinstance(value, list) else []
 
     def problem(
         self, path: Path, rule: str, message: str, hint: str, *, severity: Severity = "error", at_key: bool = False

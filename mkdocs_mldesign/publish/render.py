@@ -467,7 +467,10 @@ def _approvals(design: Design) -> tuple[ApprovalView, ...]:
 
 
 def _strings(value: Any) -> list[str]:
-    return [str(v) for v in value if isinstance(v, str | int | float)] if isinstance(value, list) else []
+    """The texts of a list, without placeholders, which are never shown."""
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if isinstance(v, str | int | float) and is_filled(v)]
 
 
 def _scalar(value: Any) -> str:

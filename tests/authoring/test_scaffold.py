@@ -3,6 +3,7 @@ with its question and an empty placeholder, valid as written."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -190,3 +191,17 @@ def test_a_draft_is_not_linted_for_the_scaffold_placeholders(checker: Checker) -
     assert result.design is not None
     found = lint_design(result.design, checker.template, Settings(), date(2026, 11, 26))
     assert {p.rule for p in found} >= {"online-evaluation", "online-monitoring"}
+
+
+def test_placeholder_owners_and_reviewers_are_not_shown(build_site: Any) -> None:
+    page = "---\ntitle: Churn\ndesign:\n  status: draft\n  owners: [Ana, TODO]\n  reviewers: [TBD]\n---\n"
+    built = build_site({"index.md": "# Home\n", "designs/churn.md": page})
+    html = built.html("designs/churn/index.html")
+    design = html[html.index('class="mldesign-') :]
+    assert "Ana" in design
+    assert "TODO" not in design
+    assert "TBD" not in design
+    export = json.loads(built.html("designs.json"))
+    assert export["designs"][0]["owners"] == ["Ana"]
+    overview = built.html("designs/index.html")
+    assert "TODO" not in overview[overview.index('class="mldesign-index"') :]
