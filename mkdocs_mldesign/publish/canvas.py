@@ -30,7 +30,7 @@ SHEET_HEIGHT = 195.0
 #: read comfortably on paper.
 STEPS = (6.8, 6.3, 5.8)
 LINE = 1.3  # line height, in em
-CHAR = 0.56  # the width of an average character, in em: wider than sans-serif sets it
+CHAR = 0.58  # the width of an average character, in em: wider than sans-serif sets it
 PT = 0.3528  # mm per pt
 GAP = 1.5  # between boxes and beside a band's title
 BAND_TITLE = 4.5
@@ -42,9 +42,9 @@ BOX_PADDING_Y = 1.4 + 1.2 + 0.6
 #: An optional band (the project, an organisation's own sections) is at most this tall.
 OPTIONAL_MAX = 22.0
 #: Room kept free in every box, for the lines a font sets longer than estimated (mm).
-SAFETY = 2.5
-#: Each band's share of the height is at least this.
-BAND_MIN = 0.25
+SAFETY = 3.0
+#: Each band's share of the height is at least this (less when there are three or more).
+BAND_MIN = 0.4
 
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(?:p|li|ul|ol|pre|blockquote|table|tr|h\d)>|<br\s*/?>", re.IGNORECASE)
@@ -63,7 +63,7 @@ class Unit:
     id: str  # "f:<field>", "i:<n>", "o:<n>", "m:<n>", "n:<n>", "t" (the whole text), "q" (the question)
     kind: str  # what the note counts it as: fields, items, objectives, metrics
     text: str  # what it says, plain
-    label: bool = False  # a field: a label line above it
+    label: str = ""  # a field: the label above it ("Training data · Access")
     indent: bool = False  # a list item: set in from the left
 
 
@@ -102,7 +102,8 @@ def units(section: SectionView) -> list[Unit]:
             if f.html is None and not f.counts:
                 continue
             text = plain(f.html) if f.html is not None else f.question
-            out.append(Unit(f"f:{f.key}", "fields", text, label=True))
+            label = f"{f.parent} · {f.title}" if f.parent else f.title
+            out.append(Unit(f"f:{f.key}", "fields", text, label=label))
         return out
     if section.kind == "list" and section.items_html:
         return [Unit(f"i:{n}", "items", plain(h), indent=True) for n, h in enumerate(section.items_html)]
@@ -164,8 +165,13 @@ def _cost(unit: Unit, width: float, pt: float) -> float:
     """The height a unit takes in a box `width` mm wide, at `pt`, with its margins."""
     height = _lines(unit.text, _per_line(width, pt, unit.indent)) * _line(pt)
     if unit.label:
-        height += _line(LABEL_PT) + 0.9
+        height += _label(unit, width)
     return height + (0.4 if unit.indent else 0.8)
+
+
+def _label(unit: Unit, width: float) -> float:
+    """A field's label and its margin: capitals, spaced out, wider than text."""
+    return _lines(unit.label, _per_line(width, LABEL_PT * 1.4)) * _line(LABEL_PT) + 0.9
 
 
 def _note_cost(width: float, pt: float) -> float:
@@ -194,7 +200,7 @@ def fit_box(found: Sequence[Unit], width: float, height: float) -> BoxFit:
             continue
         # The first unit that does not fit whole is shown as far as it fits (the first
         # one always, at least a line of it), and the note says the rest is elsewhere.
-        lines = int((room - used - (_line(LABEL_PT) + 0.9 if unit.label else 0.0) - 0.8) / _line(pt))
+        lines = int((room - used - (_label(unit, width) if unit.label else 0.0) - 0.8) / _line(pt))
         if lines >= 2 or not shown:
             per = _per_line(width, pt, unit.indent)
             shortened[unit.id] = shorten(unit.text, max(1, lines) * per - per // 4)
@@ -219,10 +225,11 @@ def fit_columns(found: Sequence[Unit], width: float, height: float, columns: int
     step = len(STEPS) - 1
     pt = STEPS[step]
     cell_height = (height - _note_cost(width, pt)) / rows
-    lines = max(1, int((cell_height - _line(LABEL_PT) - 0.9 - 0.8) / _line(pt)))
     shortened = {}
     for unit in found:
         if _cost(unit, cell_width, pt) > cell_height:
+            label = _label(unit, cell_width) if unit.label else 0.0
+            lines = max(1, int((cell_height - label - 0.8) / _line(pt)))
             per = _per_line(cell_width, pt, unit.indent)
             shortened[unit.id] = shorten(unit.text, lines * per - per // 4)
     return BoxFit(step, columns=columns, shortened=shortened)
@@ -268,13 +275,12 @@ def plan(design: DesignView, title_lines: int | None = None) -> SheetPlan:
     for g in optional:
         heights[g.key] = min(needs[g.key], OPTIONAL_MAX)
     main = [g for g in groups if g not in optional]
-    left = free - sum(heights.values())
-    if main:
-        total = sum(needs[g.key] for g in main) or 1.0
-        shares = {g.key: max(BAND_MIN, needs[g.key] / total) for g in main}
-        scale = sum(shares.values())
-        for g in main:
-            heights[g.key] = left * shares[g.key] / scale
+    # A band shares out by what its boxes need on the whole, so one long box does not
+    # starve the other band of room.
+    weights = {
+        g.key: rows[g.key] * sum(_need(found[s.key], widths[s.key]) for s in g.sections) / len(g.sections) for g in main
+    }
+    heights.update(_share(free - sum(heights.values()), {g.key: needs[g.key] for g in main}, weights))
     boxes = {}
     for g in groups:
         box_height = (heights[g.key] - GAP * (rows[g.key] - 1)) / rows[g.key]
@@ -286,6 +292,45 @@ def plan(design: DesignView, title_lines: int | None = None) -> SheetPlan:
             else:
                 boxes[s.key] = fit_box(found[s.key], widths[s.key], body)
     return SheetPlan(boxes, tracks, {k: round(v, 2) for k, v in heights.items()})
+
+
+def _share(room: float, needs: dict[str, float], weights: dict[str, float] | None = None) -> dict[str, float]:
+    """The height of each band, from what its tallest box needs: a band that needs less
+    than an even share gets what it needs, and the others share the rest by `weights`
+    (their needs, unless given), each keeping at least `BAND_MIN` of the room; what is
+    left over goes to all by need."""
+    weights = weights or needs
+    if not needs:
+        return {}
+    out: dict[str, float] = {}
+    open_ = dict(needs)
+    left = room
+    while open_:
+        even = left / len(open_)
+        settled = {k: v for k, v in open_.items() if v <= even}
+        if not settled:
+            break
+        for key, need in settled.items():
+            out[key] = need
+            left -= need
+            del open_[key]
+    if open_:
+        total = sum(weights[k] for k in open_) or 1.0
+        for key in open_:
+            out[key] = left * weights[key] / total
+    floor = room * min(BAND_MIN, 0.8 / len(needs))
+    short = {k: floor - v for k, v in out.items() if v < floor and needs[k] > v}
+    for key, missing in short.items():  # a starved band takes from the tallest
+        tallest = max(out, key=out.__getitem__)
+        taken = min(missing, out[tallest] - floor)
+        out[key] += max(taken, 0.0)
+        out[tallest] -= max(taken, 0.0)
+    spare = room - sum(out.values())
+    if spare > 0:
+        total = sum(needs.values()) or 1.0
+        for key in out:
+            out[key] += spare * needs[key] / total
+    return out
 
 
 def _columns(group: GroupView, found: dict[str, list[Unit]]) -> tuple[str, dict[str, float], int]:
