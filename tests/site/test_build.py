@@ -232,6 +232,17 @@ def test_a_partial_is_overridden_from_custom_dir(build_site: BuildSite) -> None:
     assert 'id="mldesign-metrics"' in page
 
 
+def test_a_canvas_box_overridden_as_the_docs_say_still_builds(build_site: BuildSite) -> None:
+    """A copy of canvas-section.html written before the printed sheet's plan existed keeps
+    working: the macro's name and arguments are what the docs promise."""
+    macro = "{% macro canvas_section(s, design) %}<p class='our-box'>{{ s.title }}</p>{% endmacro %}"
+    pages = {**PAGES, "../overrides/partials/mldesign/canvas-section.html": macro}
+    built = build_site(pages, theme="mldesign", extra={"theme": {"name": "mldesign", "custom_dir": "overrides"}})
+    canvas = built.html("canvas/face.html")
+    assert "<p class='our-box'>Metrics</p>" in canvas
+    assert "mldesign-canvas__more" not in canvas
+
+
 def test_the_url_filter_works_in_overridden_fragments(build_site: BuildSite) -> None:
     override = "<a id='home-link' href=\"{{ 'index.html' | url }}\">home</a>"
     pages = {**PAGES, "../overrides/partials/mldesign/relations.html": override}
