@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install routes site site-zensical serve test lint typecheck pytest bench docs clean
+.PHONY: install routes preflight site site-zensical serve test lint typecheck pytest bench docs clean
+
+# The browser tests drive this Chromium (tests/conftest.py reads MLDESIGN_CHROMIUM).
+CHROMIUM ?= /usr/bin/chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mkdocs-mldesign needs Python 3.11 or newer (set PYTHON=...)")'
@@ -34,7 +37,7 @@ $(TECHDOCS_STAMP): pyproject.toml
 # describe (docs/installing.md), tested in a venv of its own.
 CORE := .venv-core
 CORE_STAMP := $(CORE)/.installed
-CORE_DEPS := pyyaml jsonschema jsonschema-rs jinja2 markdown markupsafe pathspec
+CORE_DEPS := pyyaml jsonschema jsonschema-rs jinja2 markdown markupsafe pathspec babel
 
 $(CORE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(CORE)
@@ -54,12 +57,24 @@ $(MLFLOW_STAMP):
 	$(MLFLOW)/bin/python -m pip install --quiet mlflow==3.18.0
 	@touch $@
 
+# The Zensical route is tested with the oldest Zensical it supports (the dev extra's pin, in
+# .venv) and the newest that installs from the registry, here (docs/zensical.md names both).
+ZENSICAL_NEWEST := 0.1.2
+ZENSICAL := .venv-zensical
+ZENSICAL_STAMP := $(ZENSICAL)/.installed
+
+$(ZENSICAL_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(ZENSICAL)
+	$(ZENSICAL)/bin/python -m pip install --quiet --upgrade pip
+	$(ZENSICAL)/bin/python -m pip install --quiet -e . zensical==$(ZENSICAL_NEWEST)
+	@touch $@
+
 # One npm command for every package: a second `npm install --no-save` into the same
 # prefix would prune what the first installed.
 $(DOMPURIFY) $(AXE) &:
 	npm install --silent --no-audit --no-fund --no-save --prefix .node $(NODE_PACKAGES)
 
-routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(MLFLOW_STAMP) $(DOMPURIFY) $(AXE)
+routes: $(TECHDOCS_STAMP) $(CORE_STAMP) $(MLFLOW_STAMP) $(ZENSICAL_STAMP) $(DOMPURIFY) $(AXE)
 
 ## Build the example site (strict) into example_site/site/.
 site: $(STAMP)
@@ -73,6 +88,12 @@ site-zensical: $(STAMP)
 serve: $(STAMP)
 	cd example_site && ../$(BIN)/mkdocs serve
 
+# What `make test` needs beyond Python, said in one line before anything runs: Chromium for
+# the browser tests, and npm while the .node packages are not installed yet.
+preflight:
+	@test -x "$(CHROMIUM)" || { echo "make test needs Chromium, and $(CHROMIUM) is missing: install it (Debian: apt-get install chromium) or run make test CHROMIUM=/path/to/chromium" >&2; exit 1; }
+	@test -f $(DOMPURIFY) -a -f $(AXE) || command -v npm >/dev/null 2>&1 || { echo "make test needs npm to install DOMPurify and axe-core into .node/, and npm is missing: install Node.js with npm" >&2; exit 1; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -80,11 +101,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) routes
-	$(BIN)/pytest
+# Under make a browser test that cannot start fails; it never skips.
+pytest: preflight $(STAMP) routes
+	MLDESIGN_REQUIRE_BROWSER=1 MLDESIGN_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest
 
-## Lint, type-check and run the whole test suite.
-test: lint typecheck pytest
+## Lint, type-check and run the whole test suite (needs Chromium and npm; see README).
+test: preflight lint typecheck pytest
 
 ## Measure the plugin and the checker against their baselines.
 bench: $(STAMP)
@@ -98,4 +120,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) $(TECHDOCS) $(CORE) $(MLFLOW) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TECHDOCS) $(CORE) $(MLFLOW) $(ZENSICAL) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache

@@ -192,7 +192,8 @@ def build_site(tmp_path: Path, capture_mkdocs_log: Capture) -> BuildSite:
 
 # --- a real browser -------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
+#: The Chromium the browser tests drive; `make test` passes its CHROMIUM here.
+CHROMIUM = os.environ.get("MLDESIGN_CHROMIUM") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

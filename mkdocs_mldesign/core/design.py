@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from . import frontmatter
-from .completeness import DesignScore, score_design
+from .completeness import DesignScore, is_filled, score_design
 from .evidence import MetricCheck, judge
 from .problems import MAX_PROBLEMS, TOO_MANY, Problem, Severity
 from .schema import Template
@@ -190,14 +190,15 @@ class Design:
 
     @property
     def version(self) -> str:
-        """`version` as text ("0.3", or "1.0" when written as a number); "" when unset."""
+        """`version` as text ("0.3", or "1.0" when written as a number); "" when unset or a
+        placeholder."""
         value = self.data.get("version")
-        return "" if value is None or isinstance(value, dict | list) else str(value)
+        return "" if value is None or isinstance(value, dict | list) or not is_filled(value) else str(value)
 
     @property
     def owners(self) -> list[str]:
         value = self.data.get("owners")
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return [v for v in value if isinstance(v, str) and is_filled(v)] if isinstance(value, list) else []
 
     def problem(
         self, path: Path, rule: str, message: str, hint: str, *, severity: Severity = "error", at_key: bool = False
@@ -624,8 +625,11 @@ class Checker:
         ]
         # A value the loader already reported as wrong is not reported again by the schema.
         reported = {i.path for i in issues} | {path for (path, _), p in notes.inside.items() if p.severity == "error"}
+        # Every value the schema refuses is no answer, reported or not (the contract).
+        rejected: list[tuple[str | int, ...]] = []
         if len(issues) <= MAX_PROBLEMS:
             found = self.validator.issues(data, limit=MAX_PROBLEMS + 1 + len(reported))
+            rejected.extend(i.path for i in found)
             issues.extend(i for i in found if i.path not in reported)
 
         ident = self._given_id(data, src_uri)
@@ -638,7 +642,7 @@ class Checker:
             title=_title(meta, body, ident),
             tags=tags,
             data=data,
-            score=score_design(self.template, data),
+            score=score_design(self.template, data, rejected),
             source=located,
             key=self.key,
             created=written_date(data.get("created")),

@@ -379,7 +379,9 @@ def load_noting(text: str, file: str, first_line: int = 1) -> Loaded:
                     "YAML indents with spaces only; replace the tab with spaces",
                 )
             )
-        message, hint = _syntax_words(exc.problem or "", exc.context or "")
+        message, hint = _misaligned_key(text, mark, first_line, exc.problem or "") or _syntax_words(
+            exc.problem or "", exc.context or ""
+        )
         start = exc.context_mark
         if start is not None and mark is not None and start.line != mark.line:
             message += f" (in what starts on line {start.line + first_line}, column {start.column + 1})"
@@ -485,6 +487,46 @@ _SYNTAX: tuple[tuple[str, str, str], ...] = (
         "YAML indents with spaces only; replace the tab with spaces",
     ),
 )
+
+
+#: A line that starts a `key:` (after any `- ` of the list items it opens): its indent,
+#: its dashes and its key.
+_KEY_LINE = re.compile(r"""^( *)((?:- +)*)([A-Za-z0-9_][\w.-]*|"[^"\n]*"|'[^'\n]*') *:(?: |$)""")
+
+#: The phrases of libyaml and PyYAML for a line that does not fit the block it is in.
+_MISALIGNED = ("did not find expected '-' indicator", "did not find expected key", "expected <block end>")
+
+
+def _misaligned_key(text: str, mark: Any, first_line: int, problem: str) -> tuple[str, str] | None:
+    """The message for a key indented to no block's column, which libyaml calls a list
+    item out of line when it falls inside a list item: name the key, and the nearest key
+    above at the closest column, which is most likely the one it belongs beside."""
+    if mark is None or not any(phrase in problem for phrase in _MISALIGNED):
+        return None
+    lines = text.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return None
+    found = _KEY_LINE.match(lines[mark.line])
+    if found is None or found.group(2):  # a list item's own `-` has a message of its own
+        return None
+    column = len(found.group(1))
+    best: tuple[int, int, int, str] | None = None  # distance, line, column, key
+    for index in range(mark.line - 1, -1, -1):
+        above = _KEY_LINE.match(lines[index])
+        if above is None:
+            continue
+        at = len(above.group(1)) + len(above.group(2))
+        if best is None or abs(at - column) < best[0]:
+            best = (abs(at - column), index, at, above.group(3))
+    message = f"invalid YAML: the key `{_short(found.group(3))}` is not lined up with the keys around it"
+    if best is None:
+        return message, "line it up with the other keys of the same mapping"
+    _, index, at, beside = best
+    return (
+        message,
+        f"line it up with `{_short(beside)}` on line {index + first_line} (column {at + 1}), "
+        "or indent it under the key it belongs to",
+    )
 
 
 def _syntax_words(problem: str, context: str) -> tuple[str, str]:

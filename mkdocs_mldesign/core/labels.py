@@ -14,6 +14,13 @@ they stay English, so that people can search for them.
 
 A label may depend on a number (`{"one": "{count} design", "other": "{count} designs"}`):
 the language's plural rule picks the form, and a missing form falls back like a key.
+
+What CLDR knows of a language comes from Babel, for every language it has data for (all
+that Material ships, and many more), whether or not a catalog translates our labels:
+dates (`Nov 20, 2026`, `20. Nov. 2026`), plural rules, and numbers and percentages with
+the language's separators and spaces (`83 %` in German, with a space that never breaks).
+A site's own `date.format` and `date.months` still win; a language Babel does not know
+reads English's.
 Braces in a label hold only the name of one of its values (`{count}`); a site's label
 that holds anything else is refused when the site is loaded, and filling a label reads
 nothing but its values.
@@ -21,6 +28,7 @@ nothing but its values.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -29,6 +37,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
 from .problems import visible
@@ -83,6 +94,21 @@ def catalog(language: str) -> Mapping[str, Text]:
     data: dict[str, Text] = json.loads(text)
     data.pop("$comment", None)
     return data
+
+
+@cache
+def cldr_locale(code: str) -> Locale | None:
+    """CLDR's data for a language code (`de`, `pt-BR`, `zh-Hant`), or None when Babel
+    has none."""
+    name = code.strip().replace("-", "_")
+    try:
+        return Locale.parse(_CLDR_ALIASES.get(name.lower(), name))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+#: Codes Material uses that CLDR knows by another name: Serbo-Croatian is Serbian in Latin.
+_CLDR_ALIASES = {"sh": "sr_Latn"}
 
 
 def plural_form(language: str, count: int) -> str:
@@ -151,6 +177,7 @@ class Labels:
     language: str  # the site's language code, as written (`de`, `pt-BR`)
     shipped: str  # the shipped catalog it reads
     layers: tuple[Mapping[str, Text], ...]  # site's own, translation, English: first wins
+    cldr: Locale | None = None  # dates, plurals and numbers of `language`; None: Babel has no data
 
     @classmethod
     def build(cls, template: Template, language: str = "en", overrides: Mapping[str, Any] | None = None) -> Labels:
@@ -161,7 +188,7 @@ class Labels:
         if shipped != "en":
             translated = {**catalog(shipped), **schema_texts(template, shipped)}
         own = check_overrides(overrides or {}, english)
-        return cls(language, shipped, (own, translated, english))
+        return cls(language, shipped, (own, translated, english), cldr_locale(language))
 
     def text(self, key: str) -> Text:
         for layer in self.layers:
@@ -174,17 +201,35 @@ class Labels:
         value is Markup the result is Markup too, with everything else escaped."""
         template = self._form(key, count, default)
         if count is not None:
-            values["count"] = count
+            values["count"] = self.number(count)
+        percent = values.get("percent")
+        if isinstance(percent, int) and not isinstance(percent, bool) and self.cldr is not None:
+            # The label's `{percent}%` as the language writes a percentage.
+            template = _PERCENT_TOKEN.sub("{percent}", template)
+            values["percent"] = format_percent(percent / 100, locale=self.cldr)
         return _fill(template, values, markup=any(isinstance(v, Markup) for v in values.values()))
 
+    def number(self, value: int) -> str:
+        """A whole number as the language writes it (`12,345`, `12.345`, `12 345`)."""
+        return format_decimal(value, locale=self.cldr) if self.cldr is not None else str(value)
+
+    def plural(self, count: int) -> str:
+        """The CLDR plural category of `count` in the site's language."""
+        if self.cldr is not None:
+            return str(self.cldr.plural_form(abs(count)))
+        return plural_form(self.shipped, count)
+
     def _form(self, key: str, count: int | None, default: str | None) -> str:
-        form = "other" if count is None else plural_form(self.shipped, count)
+        form = "other" if count is None else self.plural(count)
         for layer in self.layers:
             value = layer.get(key)
             if isinstance(value, str):
                 return value
             if isinstance(value, Mapping):
-                found = value.get(form) or (value.get("other") if layer is self.layers[-1] else None)
+                # A catalog writes `one` and `other`; CLDR's other categories (`few`,
+                # `many`, ...) read `other` of the same layer.
+                fallback = layer is self.layers[-1] or form not in ("one", "other")
+                found = value.get(form) or (value.get("other") if fallback else None)
                 if found:
                     return found
         return default if default is not None else key
@@ -197,8 +242,16 @@ class Labels:
         year, month, day = (int(g) for g in match.groups())
         if not 1 <= month <= 12:
             return iso
+        own = self.layers[0]
+        if self.cldr is not None and "date.format" not in own and "date.months" not in own:
+            try:
+                return str(format_skeleton("yMMMd", dt.date(year, month, day), locale=self.cldr))
+            except ValueError:  # a day the month does not have
+                return iso
         months = self.text("date.months")
         names = months.split("|") if isinstance(months, str) else []
+        if "date.months" not in own and self.cldr is not None:  # the site's format, CLDR's names
+            names = [str(self.cldr.months["format"]["abbreviated"][m]) for m in range(1, 13)]
         name = names[month - 1] if len(names) == 12 else str(month)
         return _fill(
             self._form("date.format", None, "{iso}"),
@@ -226,6 +279,10 @@ class Labels:
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 #: A value in a label: `{name}`. Nothing else between braces is ever read.
 _FIELD = re.compile(r"\{(\w+)\}")
+#: A label's percentage: `{percent}` and the `%` after it, with or without a space.
+_PERCENT_TOKEN = re.compile("\\{percent\\}[ \u00a0\u202f]?%")
+#: A space between a number and a `%` after it.
+_SPACED_PERCENT = re.compile(r"(?<=\d) %")
 #: Every brace of a label: a `{...}` group, or a brace on its own.
 _BRACES = re.compile(r"\{[^{}]*\}|[{}]")
 
@@ -247,7 +304,9 @@ def _fill(template: str, values: Mapping[str, Any], *, markup: bool = False) -> 
         at = match.end()
     rest = template[at:]
     parts.append(escape(rest) if markup else rest)
-    return Markup("".join(parts)) if markup else "".join(parts)
+    # A number and its `%` (`83 %`, as German and French write it) never part at a line end.
+    joined = _SPACED_PERCENT.sub("\u00a0%", "".join(parts))
+    return Markup(joined) if markup else joined
 
 
 def check_overrides(overrides: Mapping[str, Any], known: Mapping[str, Text]) -> dict[str, Text]:

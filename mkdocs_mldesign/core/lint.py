@@ -20,7 +20,9 @@ Two entry points, both pure (no MkDocs):
   is about, and returns the problems it added.
 
 Text fields follow `completeness.is_filled`: a placeholder such as `TODO` is empty, and
-a section marked `na` counts as answered, as it does for completeness.
+a section marked `na` counts as answered, as it does for completeness. The rules lint
+what the author wrote: while a design is before `review`, a field still holding its
+placeholder is a question not yet answered (the checklist lists it), not a contradiction.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from .completeness import is_filled, is_na
+from .completeness import is_filled, is_na, is_placeholder
 from .design import Design, too_many
 from .evidence import SourceNote
 from .frameworks import Framework
@@ -379,7 +381,7 @@ def _online_needs(ctx: _Context, section: str, field: str, what: str) -> Iterato
     if mode is None or is_na(value):
         return
     body = _mapping(value)
-    if body is not None and is_filled(body.get(field)):
+    if body is not None and (is_filled(body.get(field)) or _pending(ctx, body.get(field))):
         return
     path: Path = (section, field) if body is not None else ("inference", "mode")
     yield Finding(
@@ -387,6 +389,13 @@ def _online_needs(ctx: _Context, section: str, field: str, what: str) -> Iterato
         f"inference is `{mode}`, but `{section}.{field}` is not filled in",
         what,
     )
+
+
+def _pending(ctx: _Context, value: Any) -> bool:
+    """A field that still holds a placeholder (the scaffold's `TODO`) in a design before
+    `review`: not yet answered, which completeness reports; no rule holds it against the
+    author."""
+    return is_placeholder(value) and not reached_review(ctx.design.status, ctx.settings)
 
 
 def _online_monitoring(ctx: _Context) -> Iterator[Finding]:

@@ -477,7 +477,7 @@ def _pointer(path: Sequence[str | int]) -> str:
 #: that used them could make a reference resolve outside the schema.
 _IDENTIFYING = ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")
 _REFERENCING = ("$ref", "$dynamicRef", "$recursiveRef")
-_FIELD_META = {"group", "counts", "single", "selector", "choices", "hint", "shown", "translations"}
+_FIELD_META = {"group", "counts", "single", "selector", "choices", "hint", "shown", "synonyms", "translations"}
 
 
 def _walk(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], JSON]]:
@@ -590,6 +590,11 @@ def _check_field_meta(meta: Any, where: tuple[str | int, ...], group_keys: set[s
         if name in meta and not isinstance(meta[name], str):
             raise _ExtensionError((*where, name), f"`{name}` must be text")
     _check_translations(meta.get("translations", {}), (*where, "translations"))
+    synonyms = meta.get("synonyms", {})
+    if not isinstance(synonyms, dict) or not all(isinstance(v, str) for v in synonyms.values()):
+        raise _ExtensionError(
+            (*where, "synonyms"), "`synonyms` must map each word an author may write to the allowed value it means"
+        )
     choices = meta.get("choices", {})
     if not isinstance(choices, dict) or not all(
         isinstance(v, list) and all(isinstance(x, str) for x in v) for v in choices.values()

@@ -250,10 +250,17 @@ class Validator:
             )
 
     def _key_hint(self, key: str, known: list[str], path: Path) -> str:
-        """Where a misspelt or misplaced key probably belongs."""
-        homes = self.template.fields_named(key) if not path else []
-        if homes:  # a section's field dedented to the top of the design
-            return f"did you mean `{homes[0]}`? indent it under `{homes[0].split('.')[0]}`"
+        """Where a misspelt or misplaced key probably belongs: a field of that name deeper
+        down (`holdout` written straight under `data`), a known key spelt alike, or a
+        field of that name in another section."""
+        homes = self.template.fields_named(key)
+        here = ".".join(str(p) for p in path)
+        # Not the key's own place: a field refused beside `na` is not misplaced.
+        below = [h for h in homes if (not path or h.startswith(here + ".")) and h != f"{here}.{key}"]
+        if below:  # a field dedented out of the mapping it belongs in
+            home = below[0]
+            under = home.rsplit(".", 1)[0][len(here) + 1 if path else 0 :]
+            return f"did you mean `{home}`? indent it under `{under}`"
         close = _closest(key, known)
         if close is not None:
             return f"did you mean `{close}`?"
@@ -261,6 +268,9 @@ class Validator:
             homes = self.template.fields_named(_closest(key, self._field_names(), cutoff=0.8) or "")
             if homes:
                 return f"did you mean `{homes[0]}`? indent it under `{homes[0].split('.')[0]}`"
+        elif homes and f"{here}.{key}" not in homes and not any(isinstance(p, int) for p in path):
+            home = homes[0]
+            return f"did you mean `{home}`? move it under `{home.rsplit('.', 1)[0]}`"
         return "known fields: " + ", ".join(known)
 
     def _field_names(self) -> list[str]:
@@ -286,7 +296,8 @@ class Validator:
             return out
         if kind == "enum":
             allowed = [str(v) for v in error.validator_value]  # type: ignore[union-attr]
-            close = _closest(value, allowed) if isinstance(value, str) else None
+            # What a word means comes before how it is spelt: `offline` is `batch`, not `online`.
+            close = (_synonym(value, schema, allowed) or _closest(value, allowed)) if isinstance(value, str) else None
             hint = f"did you mean `{close}`? " if close else ""
             return [
                 Issue(
@@ -354,6 +365,18 @@ def _closest(name: str, known: list[str], cutoff: float = 0.6) -> str | None:
     if close is None:
         return None
     return next((k for k in known if k.lower() == close.lower()), close)
+
+
+def _synonym(value: str, schema: dict[str, Any], allowed: list[str]) -> str | None:
+    """The allowed value a word means, by the node's `x-mldesign.synonyms` (`realtime`
+    means `online`): what an author meant is rarely a matter of spelling alone."""
+    meta = schema.get("x-mldesign")
+    synonyms = meta.get("synonyms") if isinstance(meta, dict) else None
+    if not isinstance(synonyms, dict):
+        return None
+    folded = {re.sub(r"[\s_-]+", "", str(k).lower()): v for k, v in synonyms.items()}
+    meant = folded.get(re.sub(r"[\s_-]+", "", value.lower()))
+    return meant if isinstance(meant, str) and meant in allowed else None
 
 
 def _hint(schema: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from mkdocs_mldesign.core.site import Report, Site, mean_percent
 from mkdocs_mldesign.git.history import Version, changes
 
 from .badges import TARGET_COLORS, UNREADABLE_COLOR, badge, badge_svg
+from .canvas import plan as plan_sheet
 from .modelcard import model_card
 from .render import Content, LinkResolver, Renderer, SafeMarkdown, framework_views, relations, targets_view
 from .sources import RemoteDesign
@@ -310,7 +311,9 @@ class Publisher:
 
     def _canvas(self, design_id: str, src_uri: str, view: DesignView) -> str:
         """The one-page canvas; the links in `view` are the design page's."""
-        return self.render("fragments/mldesign/canvas.html", design=view, **self._canvas_context(src_uri))
+        return self.render(
+            "fragments/mldesign/canvas.html", design=view, sheet=plan_sheet(view), **self._canvas_context(src_uri)
+        )
 
     def _unreadable_canvas(self, result: PageResult) -> str:
         return self.render(
@@ -368,6 +371,7 @@ class Publisher:
                 FrameworkView(f.name, f.text("short", self.labels.language), "", 0, len(f.points), ())
                 for f in self.site.frameworks
             ),
+            weakest=weakest(columns),
         )
         html = self.render_page(
             src_uri, "fragments/mldesign/overview.html", overview=view, design_key=self.site.settings.key
@@ -524,6 +528,17 @@ def _problems(remote: RemoteDesign) -> tuple[Problem, ...]:
                 )
             )
     return tuple(found)
+
+
+def weakest(columns: Sequence[MatrixColumn]) -> str:
+    """The key of the section with the lowest average, as shown (whole percent): only when
+    one section alone is lowest and below 100%. A mark on several sections, or on every
+    one of a complete site, singles nothing out."""
+    if not columns:
+        return ""
+    low = min(c.average for c in columns)
+    lowest = [c for c in columns if c.average == low]
+    return lowest[0].key if len(lowest) == 1 and low < 100 else ""
 
 
 def _root(url: str) -> str:

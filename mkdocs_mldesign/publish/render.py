@@ -179,6 +179,14 @@ def _text_items(value: Any) -> list[str] | str | None:
     return str(value)
 
 
+def _shown(value: Any) -> str:
+    """A scalar as it is shown: "" for nothing, a list or mapping, and for a placeholder,
+    which is never shown as content."""
+    if value is None or isinstance(value, dict | list) or not is_filled(value):
+        return ""
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
 def _kind(section: Section, value: Any) -> Kind:
     """How a section shows `value` (`Renderer._section` follows the same cases)."""
     if is_na(value):
@@ -300,14 +308,22 @@ class Renderer:
                 **base,
                 kind="fields",
                 fields=tuple(
-                    FieldView(f.key, f.title, f.description, self._take(ref, batch), f.parent, f.key in asked)
+                    FieldView(
+                        f.key,
+                        f.title,
+                        f.description,
+                        self._take(ref, batch),
+                        f.parent,
+                        f.key in asked,
+                        self._items(ref, batch),
+                    )
                     for f, ref in slots
                 ),
             )
         if section.single and isinstance(value, dict):
             value = value.get(section.single)
         ref = self._queue(_text_items(value), batch)
-        return lambda: SectionView(**base, kind=kind, html=self._take(ref, batch))
+        return lambda: SectionView(**base, kind=kind, html=self._take(ref, batch), items_html=self._items(ref, batch))
 
     @staticmethod
     def _queue(text: list[str] | str | None, batch: _Batch) -> Any:
@@ -316,6 +332,11 @@ class Renderer:
         if isinstance(text, list):
             return [batch.add(t) for t in text]
         return batch.add(text)
+
+    @staticmethod
+    def _items(ref: Any, batch: _Batch) -> tuple[str, ...]:
+        """A list's items as `_take` writes them, for a view that shows some of them."""
+        return tuple(inline(batch[i]) for i in ref) if isinstance(ref, list) else ()
 
     @staticmethod
     def _take(ref: Any, batch: _Batch) -> str | None:
@@ -337,18 +358,18 @@ class Renderer:
         for index, item in enumerate(value):
             if isinstance(item, dict):
                 name = item.get("name")
-                if not isinstance(name, str):
+                # A metric nobody has written yet (the scaffold's `name: TODO`) is no row.
+                if not isinstance(name, str) or not is_filled(item):
                     continue
                 objective = _text_items(item.get("objective"))
                 ref = batch.add(objective if isinstance(objective, str) else "; ".join(objective or []))
-                target = item.get("target")
                 priority = item.get("priority")
                 check = checks.get(index) if checks is not None else None
                 rows.append(
                     (
-                        name,
+                        _shown(name),
                         ref if objective else None,
-                        "" if target is None or isinstance(target, dict | list) else str(target),
+                        _shown(item.get("target")),
                         priority if isinstance(priority, str) else "",
                         _measured(check) if check is not None else None,
                     )
@@ -379,7 +400,7 @@ class Renderer:
                 text = item.get("objective")
                 metric = item.get("metric")
                 if isinstance(text, str) and is_filled(text):
-                    items.append((batch.add(text), metric if isinstance(metric, str) else ""))
+                    items.append((batch.add(text), _shown(metric) if isinstance(metric, str) else ""))
             elif isinstance(item, str) and is_filled(item):
                 items.append((batch.add(item), ""))
         return lambda: SectionView(
@@ -533,7 +554,10 @@ def _approvals(design: Design) -> tuple[ApprovalView, ...]:
 
 
 def _strings(value: Any) -> list[str]:
-    return [str(v) for v in value if isinstance(v, str | int | float)] if isinstance(value, list) else []
+    """The texts of a list, without placeholders, which are never shown."""
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if isinstance(v, str | int | float) and is_filled(v)]
 
 
 def _scalar(value: Any) -> str:

@@ -24,6 +24,7 @@ class FieldView:
     html: str | None  # rendered content; None when the field is not filled
     parent: str = ""  # title of the mapping a nested field sits in ("Training data"), else ""
     counts: bool = True  # asked for with this value (inference's `batch` is not when mode is online)
+    items_html: tuple[str, ...] = ()  # a list's items, each as `html` shows it; () for a text
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class SectionView:
     objectives: tuple[ObjectiveView, ...] = ()
     metrics: tuple[MetricView, ...] = ()  # mapping entries of `metrics`, shown as a table
     metric_notes_html: tuple[str, ...] = ()  # plain-text entries of `metrics`, shown as bullets
+    items_html: tuple[str, ...] = ()  # kind "list": the items `html` shows, one by one
     na_reason: str = ""
     filled: tuple[str, ...] = ()  # titles of the filled fields
     missing: tuple[tuple[str, str], ...] = ()  # (title, question) of each counted field not filled
@@ -228,3 +230,4 @@ class OverviewView:
     sites: tuple[str, ...] = ()  # when other sites' designs are listed: every site's name, this one first
     evidence: bool = False  # some design lists evidence: the overview shows a column of targets met
     frameworks: tuple[FrameworkView, ...] = ()  # the site's frameworks, their points unjudged (for headers)
+    weakest: str = ""  # the one column with the lowest average below 100%; "" for none or a tie

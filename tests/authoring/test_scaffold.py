@@ -3,6 +3,7 @@ with its question and an empty placeholder, valid as written."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -156,3 +157,51 @@ def test_create_files_refuses_a_dangling_symlink(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         create_files([(link, "x")])
     assert not (tmp_path / "elsewhere.md").exists()
+
+
+# --- a new draft, as a reader and the linter see it --------------------------------------
+
+
+def with_inference(template: Template, status: str = "draft") -> str:
+    """A new page whose author has chosen online inference and nothing else yet."""
+    new = NewDesign("Churn", "churn", status, ("Ana",), date(2026, 11, 26))
+    return page_text(template, new).replace("  # inference:\n", '  inference: {mode: online, online: "TODO"}\n', 1)
+
+
+def test_the_scaffold_placeholders_never_show_as_content(build_site: Any, template: Template) -> None:
+    built = build_site({"index.md": "# Home\n", "designs/churn.md": with_inference(template)})
+    page = built.html("designs/churn/index.html")
+    canvas = built.html("canvas/churn.html")
+    for html in (page, canvas):
+        design = html[html.index('class="mldesign-') :]
+        assert "TODO" not in design
+    # The metrics section asks its question, as every other empty section does.
+    assert '<table class="mldesign-table mldesign-metrics"' not in page
+    metrics = canvas[canvas.index('data-mldesign-section="metrics"') :]
+    assert metrics.index('class="mldesign-question"') < metrics.index("</article>")
+
+
+def test_a_draft_is_not_linted_for_the_scaffold_placeholders(checker: Checker) -> None:
+    result = checker.check_source(with_inference(checker.template), src_uri="designs/churn.md")
+    assert result.design is not None
+    assert result.design.problems == []
+    assert lint_design(result.design, checker.template, Settings(), date(2026, 11, 26)) == []
+    # From review on, a placeholder is a gap the author has to close.
+    result = checker.check_source(with_inference(checker.template, "review"), src_uri="designs/churn.md")
+    assert result.design is not None
+    found = lint_design(result.design, checker.template, Settings(), date(2026, 11, 26))
+    assert {p.rule for p in found} >= {"online-evaluation", "online-monitoring"}
+
+
+def test_placeholder_owners_and_reviewers_are_not_shown(build_site: Any) -> None:
+    page = "---\ntitle: Churn\ndesign:\n  status: draft\n  owners: [Ana, TODO]\n  reviewers: [TBD]\n---\n"
+    built = build_site({"index.md": "# Home\n", "designs/churn.md": page})
+    html = built.html("designs/churn/index.html")
+    design = html[html.index('class="mldesign-') :]
+    assert "Ana" in design
+    assert "TODO" not in design
+    assert "TBD" not in design
+    export = json.loads(built.html("designs.json"))
+    assert export["designs"][0]["owners"] == ["Ana"]
+    overview = built.html("designs/index.html")
+    assert "TODO" not in overview[overview.index('class="mldesign-index"') :]

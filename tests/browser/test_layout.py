@@ -25,7 +25,7 @@ DESKTOP = {"width": 1280, "height": 900}
 COMPLETE = "face-verification"
 PARTIAL = "no-show-prediction"
 SCROLLER = ".mldesign-scroll--overview"
-HINT = ".mldesign-scroll__more"
+HINT = ".mldesign-scroll__more:has(+ .mldesign-scroll--overview)"
 MORE_PREFIX = "Columns out of view: "
 
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from mkdocs_mldesign.core.completeness import DesignScore, SectionScore, is_filled, score_design, score_section
+from mkdocs_mldesign.core.design import Checker
 from mkdocs_mldesign.core.schema import Template, load_template
-from tests.designs import FULL, MINIMAL, full
+from tests.designs import FULL, MINIMAL, design_page, full
 
 
 def section_score(template: Template, key: str, value: Any) -> SectionScore:
@@ -206,3 +207,46 @@ def test_an_unknown_section_value_shape_scores_without_error(template: Template)
     assert score.section("data").score == 0  # type: ignore[union-attr]
     assert score.section("inference").missing == ()  # type: ignore[union-attr]
     assert 0 <= score.percent <= 100
+
+
+# --- a value the schema refuses is no answer (spec: "and the schema accepts its value") ---
+
+
+def checked_score(checker: Checker, data: dict[str, Any]) -> tuple[DesignScore, list[str]]:
+    result = checker.check_source(design_page(data), src_uri="designs/a.md")
+    assert result.design is not None, result.problems
+    return result.design.score, [p.rule for p in result.design.problems]
+
+
+def test_an_inference_mode_the_schema_refuses_is_not_filled(checker: Checker) -> None:
+    score, rules = checked_score(checker, full(inference={"mode": "realtime", "online": "POST /v1/verify"}))
+    assert "schema-enum" in rules
+    inference = score.section("inference")
+    assert inference is not None
+    assert (inference.state, inference.percent, inference.missing) == ("missing", 0, ("mode",))
+    assert score.percent < 100
+
+
+def test_a_metric_the_schema_refuses_does_not_fill_metrics(checker: Checker) -> None:
+    metric = {"name": "tar", "objective": "Genuine accepted", "target": 0.97, "priority": "must-have"}
+    score, rules = checked_score(checker, full(metrics=[metric], objectives=["Keep the line moving"]))
+    assert "schema-enum" in rules
+    assert score.section("metrics").missing == ("metrics",)  # type: ignore[union-attr]
+    # One accepted metric beside it answers the section: only the refused item is no answer.
+    fine = {"name": "fmr", "target": "<= 0.1%", "priority": "guardrail"}
+    score, _ = checked_score(checker, full(metrics=[metric, fine], objectives=["Keep the line moving"]))
+    assert score.section("metrics").state == "complete"  # type: ignore[union-attr]
+
+
+def test_a_text_field_of_the_wrong_type_is_not_filled(checker: Checker) -> None:
+    score, rules = checked_score(checker, full(evaluation={"offline": {"how": "Holdout"}, "online": "Shadow mode"}))
+    assert "schema-type" in rules
+    assert score.section("evaluation").missing == ("offline",)  # type: ignore[union-attr]
+
+
+def test_a_problem_with_a_section_as_a_whole_leaves_its_fields_filled(checker: Checker) -> None:
+    # An unknown key beside the fields is an error, but the fields still answer.
+    background = {**FULL["background"], "audience": "Nurses"}
+    score, rules = checked_score(checker, full(background=background))
+    assert "schema-unknown-key" in rules
+    assert score.section("background").state == "complete"  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from mkdocs_mldesign.core.schema import SchemaError, Template, load_template
 from mkdocs_mldesign.core.settings import SettingsError
 
 PLACEHOLDER = re.compile(r"\{(\w+)")
+#: The keys that only English's catalog has: CLDR writes dates for every other language.
+CLDR_KEYS = {"date.format", "date.months"}
 
 
 def placeholders(text: Any) -> set[str]:
@@ -25,16 +28,17 @@ def placeholders(text: Any) -> set[str]:
 @pytest.mark.parametrize("language", [code for code in SHIPPED if code != "en"])
 def test_every_catalog_has_every_english_key_with_the_same_placeholders(language: str) -> None:
     english, translated = catalog("en"), catalog(language)
-    assert set(translated) == set(english)
+    # Dates come from CLDR: only English keeps a format and month names, for a site's own
+    # `date.format` to be checked against and for a language CLDR does not know.
+    assert set(translated) == set(english) - CLDR_KEYS
     for key, text in english.items():
-        if key != "date.format":  # a language may write the month as a number
-            assert placeholders(translated[key]) == placeholders(text), key
+        if key in CLDR_KEYS:
+            continue
+        assert placeholders(translated[key]) == placeholders(text), key
         assert isinstance(translated[key], dict) == isinstance(text, dict), key
         if isinstance(text, dict):
-            assert set(translated[key]) == {"one", "other"}, key
-    months = translated["date.months"]
-    assert isinstance(months, str)
-    assert len(months.split("|")) == 12
+            assert set(translated[key]) <= {"one", "other"}, key
+            assert "other" in translated[key], key
 
 
 def test_the_catalog_files_are_the_shipped_languages() -> None:
@@ -341,4 +345,58 @@ SAME_AS_ENGLISH = {
 @pytest.mark.parametrize("language", sorted(SAME_AS_ENGLISH))
 def test_no_label_is_left_in_english(language: str) -> None:
     english, translated = catalog("en"), catalog(language)
-    assert {k for k in english if translated[k] == english[k]} == SAME_AS_ENGLISH[language]
+    assert {k for k in english if k not in CLDR_KEYS and translated[k] == english[k]} == SAME_AS_ENGLISH[language]
+
+
+# --- dates, plurals and numbers by CLDR (Babel), for every language Material ships -------
+
+
+def material_languages() -> list[str]:
+    folder = Path(str(resources.files("material"))) / "templates/partials/languages"
+    return sorted(p.stem for p in folder.glob("*.html"))
+
+
+def test_every_material_language_gets_its_own_dates(template: Template) -> None:
+    codes = material_languages()
+    assert len(codes) >= 60
+    english = Labels.build(template, "en").date("2026-03-05")
+    for code in codes:
+        labels = Labels.build(template, code)
+        assert labels.cldr is not None, code
+        shown = labels.date("2026-03-05")
+        assert "2026" in shown or "٢٠٢٦" in shown or "২০২৬" in shown, (code, shown)
+        # Its own language's data, not English's (CLDR calls Serbo-Croatian Serbian, Tagalog Filipino).
+        assert labels.cldr.language == {"sh": "sr", "tl": "fil"}.get(code, code.split("-")[0]), code
+    assert Labels.build(template, "de").date("2026-03-05") != english
+
+
+@pytest.mark.parametrize(
+    ("code", "date", "percent", "count"),
+    [
+        ("sv", "5 mars 2026", "83\u00a0% complete", "1\u00a0234 designs"),
+        ("de", "5. März 2026", "83\u00a0% vollständig", "1.234 Designs"),
+        ("fr", "5 mars 2026", "83\u00a0% complet", "1\u202f234 designs"),
+        ("en", "Mar 5, 2026", "83% complete", "1,234 designs"),
+    ],
+)
+def test_dates_numbers_and_percentages_follow_cldr(
+    template: Template, code: str, date: str, percent: str, count: str
+) -> None:
+    labels = Labels.build(template, code)
+    assert labels.date("2026-03-05") == date
+    assert labels("completeness.value", percent=83) == percent
+    assert labels("overview.total", count=1234) == count
+
+
+def test_a_plural_category_a_catalog_does_not_write_reads_its_other_form(template: Template) -> None:
+    # Polish has one, few, many and other: a site's label with one and other is enough.
+    polish = Labels.build(template, "pl", {"overview.total": {"one": "{count} projekt", "other": "{count} projektów"}})
+    assert [polish("overview.total", count=n) for n in (1, 2, 5)] == ["1 projekt", "2 projektów", "5 projektów"]
+    # French's 0 is singular, as CLDR says.
+    assert Labels.build(template, "fr")("overview.total", count=0) == "0 design"
+
+
+def test_a_site_date_format_keeps_cldr_month_names(template: Template) -> None:
+    german = Labels.build(template, "de", {"date.format": "{month_name} {year}"})
+    assert german.date("2026-03-05") == "März 2026"
+    assert Labels.build(template, "de").date("2026-02-30") == "2026-02-30"

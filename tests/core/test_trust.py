@@ -89,7 +89,9 @@ def test_an_unreadable_design_stays_listed_everywhere(build_site: BuildSite) -> 
         expect_warnings=True,
     )
     logged = built.warnings()
-    assert any("docs/designs/broken.md:5:9: invalid YAML" in w and "line 4" in w for w in logged), logged
+    assert any("docs/designs/broken.md:5:9: error yaml-syntax invalid YAML" in w and "line 4" in w for w in logged), (
+        logged
+    )
     overview = built.html("designs/index.html")
     # Its title is in the front matter that cannot be read: it is listed by its id.
     assert 'data-mldesign-id="broken"' in overview

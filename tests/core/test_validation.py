@@ -108,3 +108,34 @@ def test_messages_never_hold_a_containers_repr(validator: Validator) -> None:
     assert [i.message for i in issues] == ["a list is not an allowed value"]  # one problem per field
     [enum] = validator.issues(full(status="x" * 500))
     assert enum.message == f"`{'x' * 39}…` is not an allowed value"
+
+
+# --- hints that point the right way ---------------------------------------------------
+
+
+def test_a_field_written_one_level_too_high_is_sent_down(validator: Validator) -> None:
+    [issue] = validator.issues(full(data={"training": FULL["data"]["training"], "holdout": "By clinic"}))
+    assert issue.path == ("data", "holdout")
+    assert issue.hint == "did you mean `data.training.holdout`? indent it under `training`"
+
+
+def test_a_field_of_another_section_says_where_it_lives(validator: Validator) -> None:
+    [issue] = validator.issues(full(evaluation={"offline": "x", "online": "y", "monitoring": "z"}))
+    assert issue.hint == "did you mean `feedback.monitoring`? move it under `feedback`"
+
+
+@pytest.mark.parametrize(
+    ("changes", "meant"),
+    [
+        ({"inference": {"mode": "realtime", "online": "POST /v1"}}, "online"),
+        ({"inference": {"mode": "Real-Time", "online": "POST /v1"}}, "online"),
+        ({"inference": {"mode": "offline", "batch": "Nightly"}}, "batch"),
+        ({"metrics": [{"name": "a", "priority": "threshold"}]}, "guardrail"),
+    ],
+)
+def test_a_word_that_means_an_allowed_value_is_suggested(
+    validator: Validator, changes: dict[str, object], meant: str
+) -> None:
+    [issue] = validator.issues(full(**changes))
+    assert issue.rule == "schema-enum"
+    assert issue.hint.startswith(f"did you mean `{meant}`?")

@@ -199,8 +199,9 @@ def test_build_completes_and_reports_the_problem(
     assert len(mine) == case.count, mine
     for e in case.problems:
         field = f"{e.field}: " if e.field else ""
-        location = f"docs/{e.file}:{e.line}:{e.column}: {field}"
-        assert any(location in w for w in mine), f"{location!r} not in the build log"
+        # The build log says what `mldesign check` says: severity and rule come first.
+        said = [f"docs/{e.file}:{e.line}:{e.column}: {severity} {e.rule} {field}" for severity in ("error", "warning")]
+        assert any(s in w for w in mine for s in said), f"{said[0]!r} not in the build log"
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -302,7 +303,7 @@ def test_the_command_and_the_build_report_the_same_problems(cli_run: Command, bu
     The command runs in the docs folder and names files from there; the build names them
     from the folder of mkdocs.yml, one level up.
     """
-    from_command = {Problem(**p).format(with_severity=False) for p in cli_run.problems}
+    from_command = {Problem(**p).format() for p in cli_run.problems}
     prefix = "mkdocs_mldesign: "
     from_build = {w[len(prefix) :].replace("docs/", "") for w in built.warnings if w.startswith(prefix)}
     assert from_command, "the command found nothing: the comparison would prove nothing"

@@ -5,7 +5,6 @@ line must name the real files."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,4 +69,4 @@ def test_check_at_the_root_finds_the_included_designs(tmp_path: Path) -> None:
         [sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, timeout=300, check=False
     )
     for problem in problems:
-        assert re.sub(r" error [a-z-]+ ", " ", problem) in build.stderr, problem
+        assert problem in build.stderr, problem

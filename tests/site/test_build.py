@@ -8,6 +8,7 @@ import re
 import pytest
 from mkdocs.exceptions import Abort
 
+from mkdocs_mldesign.routes.cli.main import main
 from tests.conftest import THEMES, BuildSite, Capture
 from tests.designs import FULL_DESIGN, SMALL_DESIGN
 
@@ -99,7 +100,8 @@ def test_invalid_design_warns_with_location_and_still_builds(build_site: BuildSi
     built = build_site({**PAGES, "designs/face.md": bad}, expect_warnings=True)
     warnings = built.warnings()
     assert any(
-        w.startswith("mkdocs_mldesign: docs/designs/face.md:6:11: design.status:") and "approved" in w for w in warnings
+        w.startswith("mkdocs_mldesign: docs/designs/face.md:6:11: error schema-enum design.status:") and "approved" in w
+        for w in warnings
     ), warnings
     assert any("design.background.painz" in w and "did you mean `pains`?" in w for w in warnings), warnings
     page = built.html("designs/face/index.html")
@@ -107,6 +109,25 @@ def test_invalid_design_warns_with_location_and_still_builds(build_site: BuildSi
     assert "aproved" in page
     # Other pages are untouched by the problem.
     assert "admonition" not in built.html("index.html")
+
+
+def test_the_build_log_says_what_the_command_says(
+    build_site: BuildSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Severity and rule id in both places: a warning never reads like an error."""
+    bad = FULL_DESIGN.replace("status: approved", "status: aproved").replace('version: "1.2"', "version: 1.10")
+    assert bad.count("1.10") == 1
+    built = build_site({**PAGES, "designs/face.md": bad}, expect_warnings=True)
+    prefix = "mkdocs_mldesign: "
+    from_build = sorted(w[len(prefix) :] for w in built.warnings() if w.startswith(prefix))
+    monkeypatch.chdir(built.root)
+    main(["check", "docs"])
+    from_command = sorted(
+        line for line in capsys.readouterr().out.splitlines() if re.match(r"docs/designs/[^:]+:\d+:\d+: ", line)
+    )
+    assert from_build == from_command
+    assert any(": warning yaml-number design.version: " in line for line in from_build), from_build
+    assert any(": error schema-enum design.status: " in line for line in from_build), from_build
 
 
 def test_strict_build_fails_on_a_problem(build_site: BuildSite) -> None:
@@ -209,6 +230,17 @@ def test_a_partial_is_overridden_from_custom_dir(build_site: BuildSite) -> None:
     assert "mldesign-checklist" not in page
     # The rest of the design block is still ours.
     assert 'id="mldesign-metrics"' in page
+
+
+def test_a_canvas_box_overridden_as_the_docs_say_still_builds(build_site: BuildSite) -> None:
+    """A copy of canvas-section.html written before the printed sheet's plan existed keeps
+    working: the macro's name and arguments are what the docs promise."""
+    macro = "{% macro canvas_section(s, design) %}<p class='our-box'>{{ s.title }}</p>{% endmacro %}"
+    pages = {**PAGES, "../overrides/partials/mldesign/canvas-section.html": macro}
+    built = build_site(pages, theme="mldesign", extra={"theme": {"name": "mldesign", "custom_dir": "overrides"}})
+    canvas = built.html("canvas/face.html")
+    assert "<p class='our-box'>Metrics</p>" in canvas
+    assert "mldesign-canvas__more" not in canvas
 
 
 def test_the_url_filter_works_in_overridden_fragments(build_site: BuildSite) -> None:

@@ -380,4 +380,4 @@ class MLDesignPlugin(BasePlugin[MLDesignConfig]):
 
 
 def _warn(problem: Problem) -> None:
-    log.warning(problem.format(with_severity=False))
+    log.warning(problem.format())

@@ -258,6 +258,14 @@
     nameSearchDialog();
     var tables = document.querySelectorAll("table.mldesign-overview");
     Array.prototype.forEach.call(tables, enhance);
+    // The coverage matrix is not sorted, but it is as wide: it names its columns out of
+    // sight the same way.
+    Array.prototype.forEach.call(document.querySelectorAll("table.mldesign-matrix"), function (matrix) {
+      if (matrix.getAttribute("data-mldesign-enhanced") !== "true") {
+        matrix.setAttribute("data-mldesign-enhanced", "true");
+        nameHiddenColumns(matrix);
+      }
+    });
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
