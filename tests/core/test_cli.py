@@ -34,6 +34,7 @@ DESIGN_KEYS = {
     "states",
     "evidence",
     "metrics",
+    "frameworks",
     "problems",
 }
 
