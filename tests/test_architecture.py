@@ -16,8 +16,13 @@ PACKAGE = Path(__file__).parents[1] / "mkdocs_mldesign"
 LAYERS = ("core", "git", "publish", "project", "routes")
 #: Build tools the core, git, publishing and project layers never import: only routes do.
 TOOLS = ("mkdocs", "material", "zensical", "properdocs", "pygls", "mcp")
-#: The one import between routes: the command line runs the Zensical route's stage.
-BETWEEN_ROUTES = {("routes.cli", "routes.zensical.stage")}
+#: The imports between routes: the command line runs the Zensical route's stage, and
+#: starts the editor's and the agents' servers (`mldesign lsp`, `mldesign mcp`).
+BETWEEN_ROUTES = {
+    ("routes.cli", "routes.zensical.stage"),
+    ("routes.cli", "routes.lsp.server"),
+    ("routes.cli", "routes.mcp.server"),
+}
 
 
 def _module(path: Path) -> str:

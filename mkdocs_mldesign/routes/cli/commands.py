@@ -253,3 +253,24 @@ def cmd_zensical(args: argparse.Namespace) -> int:
     build = f"zensical build -f {CONFIG_NAME}" if not folder else f"cd {folder} && zensical build -f {CONFIG_NAME}"
     print(f"Staged for Zensical in {os.path.relpath(staged.stage)}; now run: {build}")
     return EXIT_OK
+
+
+_EDITOR_EXTRA = "pip install 'mkdocs-mldesign[editor]'"
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from mkdocs_mldesign.routes.lsp.server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs {exc.name or 'pygls'}; install it with: {_EDITOR_EXTRA}") from None
+    code: int = serve()
+    return code
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    try:
+        from mkdocs_mldesign.routes.mcp.server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the MCP server needs {exc.name or 'mcp'}; install it with: {_EDITOR_EXTRA}") from None
+    code: int = serve(Path(args.config_file) if args.config_file else None)
+    return code
