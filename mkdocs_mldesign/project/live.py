@@ -76,6 +76,7 @@ class LiveSite:
     buffers: dict[Path, bytes] = field(default_factory=dict)
     gone: list[Path] = field(default_factory=list)  # open pages whose file vanished since the last scan
     log: GitLog | None = None
+    _on_disk: set[Path] = field(default_factory=set)  # open pages last seen on disk
     _scanned: float = 0.0
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -142,6 +143,8 @@ class LiveSite:
             if text is None:
                 self.buffers.pop(path, None)
             else:
+                if path not in self.buffers and path.is_file():
+                    self._on_disk.add(path)
                 self.buffers[path] = text.encode("utf-8", "surrogateescape")
 
     def rescan(self, *, force: bool = False) -> bool:
@@ -158,9 +161,11 @@ class LiveSite:
                 del self.entries[path]
                 changed = True
             for path in self.buffers:
-                if path not in listed and path in self.entries and self.entries[path].stat is not None:
+                if path in listed:
+                    self._on_disk.add(path)
+                elif path in self._on_disk:
+                    self._on_disk.discard(path)
                     self.gone.append(path)  # it was on disk, and is no more
-                    self.entries[path].stat = None
             for path in sorted(listed | {p for p in self.buffers if p.suffix == ".md" and self.owns(p)}):
                 changed |= self._refresh(path)
         return changed

@@ -46,8 +46,11 @@ async def lsp(root: Path) -> AsyncIterator[LanguageClient]:
             )
         )
         yield client
-        await client.shutdown_session()
+        await asyncio.wait_for(client.shutdown_session(), 30)
     finally:
+        server = client._server
+        if server is not None and server.returncode is None:  # a test failed: do not wait for a goodbye
+            server.kill()
         await client.stop()
 
 
@@ -103,13 +106,13 @@ async def diagnostics(
     address: str,
     until: Callable[[Sequence[types.Diagnostic]], bool],
     timeout: float = 20.0,
-) -> Sequence[types.Diagnostic]:
+) -> list[types.Diagnostic]:
     """The diagnostics of `address` once `until` holds of them; fails after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         found = client.diagnostics.get(address)
         if found is not None and until(found):
-            return found
+            return list(found)
         left = deadline - time.monotonic()
         if left <= 0:
             raise AssertionError(f"diagnostics of {address} never matched; last: {found!r}")

@@ -33,7 +33,16 @@ from mkdocs_mldesign.core.lint import LINK_FIELDS
 from mkdocs_mldesign.core.problems import Problem, shown_path
 from mkdocs_mldesign.core.scaffold import PLACEHOLDER, section_lines
 from mkdocs_mldesign.project.live import LiveError, LiveSite, find_config
-from mkdocs_mldesign.routes.lsp.text import Block, Place, block_end, place_at, token_end, word_at, yaml_block
+from mkdocs_mldesign.routes.lsp.text import (
+    Block,
+    Place,
+    block_end,
+    metric_names_in,
+    place_at,
+    token_end,
+    word_at,
+    yaml_block,
+)
 
 log = logging.getLogger("mldesign.lsp")
 
@@ -42,6 +51,8 @@ SOURCE = "mldesign"
 DESIGN_FILE = ".design.yaml"
 _DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
 _FIXABLE = ("schema-unknown-key", "schema-enum", "link-exists", "design-key")
+#: How long a change waits for the next keystroke before it is checked.
+SETTLE_SECONDS = 0.01
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,6 +74,8 @@ class _State:
     loading: dict[str, asyncio.Task[_Loaded]] = field(default_factory=dict)
     published: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
     last_design: dict[str, Design] = field(default_factory=dict)  # by shown file: the last readable one
+    dirty: set[str] = field(default_factory=set)  # documents changed since their last check
+    checking: set[str] = field(default_factory=set)  # documents whose checks are under way
 
 
 class DesignServer(LanguageServer):
@@ -268,8 +281,24 @@ async def did_open(ls: DesignServer, params: types.DidOpenTextDocumentParams) ->
 @guarded
 async def did_change(ls: DesignServer, params: types.DidChangeTextDocumentParams) -> None:
     path = _path(params.text_document.uri)
-    if path is not None and _is_design_document(path):
-        await check(ls, path)
+    if path is None or not _is_design_document(path):
+        return
+    uri = params.text_document.uri
+    state = ls.state
+    state.dirty.add(uri)
+    if uri in state.checking:
+        return  # the loop below checks the newest text once it is done with the last
+    state.checking.add(uri)
+    try:
+        while uri in state.dirty:
+            # Keystrokes arrive one by one, each read in a thread; a short pause lets those
+            # already sent arrive, so a burst of typing (or a paste) is checked once.
+            await asyncio.sleep(SETTLE_SECONDS)
+            state.dirty.discard(uri)
+            if uri in ls.workspace.text_documents:
+                await check(ls, path)
+    finally:
+        state.checking.discard(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -443,8 +472,9 @@ def _value_items(at: _At, place: Place, edit_range: tuple[int, int]) -> list[typ
                     types.CompletionItemKind.Reference,
                 )
     if len(path) == 3 and path[0] == "objectives" and path[2] == "metric":
-        mine = _design_in(at.site, at.path) or at_last(at)
-        for name in _metric_names(mine.data if mine is not None else {}):
+        mine = _design_in(at.site, at.path)
+        names = _metric_names(mine.data) if mine is not None else metric_names_in(at.lines, at.block)
+        for name in names:
             item(name, "a metric of this design", types.CompletionItemKind.Value)
     return out
 

@@ -73,12 +73,15 @@ def _key_of(text: str) -> tuple[str, str] | None:
     return key, m.group("rest")
 
 
-def _parents(lines: list[str], block: Block, line: int, column: int) -> tuple[tuple[str | int, ...], bool] | None:
-    """The path of the mapping or list that holds a node starting at `column` on `line`,
-    and whether that place sits inside a block scalar (`|`, `>`), where no key is typed."""
+def _parents(
+    lines: list[str], block: Block, line: int, column: int, *, item: bool = False
+) -> tuple[tuple[str | int, ...], bool] | None:
+    """The path of the mapping or list that holds a node starting at `column` on `line`
+    (`item`: a list item's `- ` starts there), and whether that place sits inside a block
+    scalar (`|`, `>`), where no key is typed."""
     path: list[str | int] = []
     limit = column
-    after_item = False  # a `- ` was passed at `limit`: a key there with no value owns the list
+    after_item = item  # a `- ` was passed at `limit`: a key there with no value owns the list
     for index in range(line - 1, block.start - 1, -1):
         text = lines[index]
         stripped = text.strip()
@@ -125,7 +128,7 @@ def place_at(lines: list[str], block: Block, line: int, column: int) -> Place | 
         # A key being typed, or a bare list item (`- ida`).
         if not re.fullmatch(r"[A-Za-z0-9._-]*", head):
             return None
-        parents = _parents(lines, block, line, first if items else content)
+        parents = _parents(lines, block, line, first if items else content, item=bool(items))
         if parents is None:
             return None
         path = parents[0] + (0,) * items
@@ -133,7 +136,7 @@ def place_at(lines: list[str], block: Block, line: int, column: int) -> Place | 
     if found is None:
         return None
     key, rest = found
-    parents = _parents(lines, block, line, first if items else content)
+    parents = _parents(lines, block, line, first if items else content, item=bool(items))
     if parents is None:
         return None
     path = (*parents[0], *(0,) * items, key)
@@ -208,3 +211,20 @@ def block_end(lines: list[str], block: Block, line: int) -> int:
             break
         last = index
     return last + 1
+
+
+def metric_names_in(lines: list[str], block: Block) -> list[str]:
+    """The `name`s of the design's metrics as the text stands, for a page that cannot be
+    read while it is typed."""
+    depth = 1 if block.root else 0
+    for index in range(block.start, block.end):
+        m = re.match(r"^( *)metrics[ \t]*:[ \t]*(#.*)?$", lines[index])
+        if m is None or (depth and not m.group(1)) or (not depth and m.group(1)):
+            continue
+        names = []
+        for line in lines[index + 1 : block_end(lines, block, index)]:
+            found = re.match(r"^ *(?:- +)?name[ \t]*:[ \t]*(.+?)[ \t]*(#.*)?$", line)
+            if found:
+                names.append(found.group(1).strip("\"'"))
+        return names
+    return []
