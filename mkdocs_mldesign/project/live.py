@@ -77,6 +77,7 @@ class LiveSite:
     gone: list[Path] = field(default_factory=list)  # open pages whose file vanished since the last scan
     log: GitLog | None = None
     _on_disk: set[Path] = field(default_factory=set)  # open pages last seen on disk
+    ready: threading.Event = field(default_factory=threading.Event)  # every page checked once
     _scanned: float = 0.0
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -110,10 +111,13 @@ class LiveSite:
         return cls(site, docs, labels, config.path, git and config.options.git_dates, pages)
 
     def start(self) -> None:
-        """Check every page of the site once, and read its git history in the background."""
-        self.rescan(force=True)
+        """Check every page of the site once, and read its git history in the background.
+        Until it is done, `problems_by_file` gives the pages' own problems only: the rules
+        across designs wait for every design."""
         if self.git_dates:
             threading.Thread(target=self._read_history, name="mldesign-git", daemon=True).start()
+        self.rescan(force=True)
+        self.ready.set()
 
     def _read_history(self) -> None:
         log = GitLog.read(self.docs_dir)
@@ -155,8 +159,8 @@ class LiveSite:
             return False
         self._scanned = now
         changed = False
+        listed = {_norm(p) for p in (self.list_pages() if self.list_pages else ())}
         with self._lock:
-            listed = {_norm(p) for p in (self.list_pages() if self.list_pages else ())}
             for path in [p for p in self.entries if p not in listed and p not in self.buffers]:
                 del self.entries[path]
                 changed = True
@@ -166,7 +170,9 @@ class LiveSite:
                 elif path in self._on_disk:
                     self._on_disk.discard(path)
                     self.gone.append(path)  # it was on disk, and is no more
-            for path in sorted(listed | {p for p in self.buffers if p.suffix == ".md" and self.owns(p)}):
+            pages = sorted(listed | {p for p in self.buffers if p.suffix == ".md" and self.owns(p)})
+        for path in pages:
+            with self._lock:  # page by page: an editor's change goes between two of them
                 changed |= self._refresh(path)
         return changed
 
@@ -268,7 +274,8 @@ class LiveSite:
         its own), after the rules across designs."""
         found: dict[str, list[Problem]] = {}
         with self._lock:
-            self.site.check_site([e.result for e in self.entries.values()])
+            if self.ready.is_set():
+                self.site.check_site([e.result for e in self.entries.values()])
             for entry in self.entries.values():
                 for problem in entry.result.all_problems:
                     found.setdefault(problem.file, []).append(problem)

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +156,6 @@ async def site_for(ls: DesignServer, path: Path) -> _Loaded:
             stamp = _stamp(config)
             try:
                 site = LiveSite.open(config, path.parent)
-                site.start()
             except LiveError as exc:
                 return _Loaded(stamp, None, str(exc))
             return _Loaded(stamp, site)
@@ -166,11 +166,36 @@ async def site_for(ls: DesignServer, path: Path) -> _Loaded:
         loaded = await task
     finally:
         state.loading.pop(key, None)
-    state.sites[key] = loaded
+    if state.sites.get(key) is not loaded:
+        state.sites[key] = loaded
+        if loaded.site is not None:
+            _scan(ls, loaded.site, path)
     if loaded.error and not loaded.told:
         loaded.told = True
         ls.say(f"mldesign: the site's settings cannot be used: {loaded.error}", types.MessageType.Error)
     return loaded
+
+
+def _scan(ls: DesignServer, site: LiveSite, path: Path) -> None:
+    """Check every page of a site just loaded, in a thread; the open pages get their own
+    problems meanwhile, and those across designs once it is done."""
+    loop = asyncio.get_running_loop()
+
+    def scan() -> None:
+        try:
+            site.start()
+        except Exception as exc:  # a page the core cannot check: said, and the server goes on
+            log.exception("mldesign lsp: checking the site failed")
+            message = f"mldesign: checking the site failed ({type(exc).__name__}: {exc})"
+            loop.call_soon_threadsafe(ls.say, message, types.MessageType.Error)
+            site.ready.set()
+        loop.call_soon_threadsafe(lambda: asyncio.ensure_future(guarded(_recheck)(ls, path)))
+
+    threading.Thread(target=scan, name="mldesign-scan", daemon=True).start()
+
+
+async def _recheck(ls: DesignServer, path: Path) -> None:
+    await check(ls, path, changed=False)
 
 
 def _sites_of_open_documents(ls: DesignServer) -> dict[str, list[tuple[str, Path]]]:
@@ -238,7 +263,8 @@ async def check(ls: DesignServer, path: Path, *, changed: bool = True) -> None:
             site.set_buffer(held, ls.workspace.get_text_document(uri).source)
     if changed:
         site.update(path)
-    site.rescan()
+    if site.ready.is_set():  # else the first scan is under way, in its thread
+        site.rescan()
     for gone in site.take_gone():
         ls.say(
             f"mldesign: {shown_path(gone)} no longer exists on disk; it is checked as the editor holds it "
