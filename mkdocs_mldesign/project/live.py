@@ -33,9 +33,9 @@ from mkdocs_mldesign.git.history import GitLog
 from mkdocs_mldesign.project.check import date_designs, markdown_files
 from mkdocs_mldesign.project.config import CONFIG_NAMES, ConfigError, docs_files, load, option_error
 
-#: How often, at most, the docs folder is listed again to see files changed outside the
-#: editor (a listing of a thousand pages takes a few milliseconds).
-RESCAN_SECONDS = 1.0
+#: How often the docs folder is listed again to see files changed outside the editor (a
+#: listing of a thousand pages takes a few milliseconds, not spent on a keystroke).
+RESCAN_SECONDS = 2.0
 
 
 class LiveError(Exception):

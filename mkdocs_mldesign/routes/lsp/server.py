@@ -33,7 +33,7 @@ from mkdocs_mldesign.core.design import Design
 from mkdocs_mldesign.core.lint import LINK_FIELDS
 from mkdocs_mldesign.core.problems import Problem, shown_path
 from mkdocs_mldesign.core.scaffold import PLACEHOLDER, section_lines
-from mkdocs_mldesign.project.live import LiveError, LiveSite, find_config
+from mkdocs_mldesign.project.live import RESCAN_SECONDS, LiveError, LiveSite, find_config
 from mkdocs_mldesign.routes.lsp.text import (
     Block,
     Place,
@@ -190,12 +190,28 @@ def _scan(ls: DesignServer, site: LiveSite, path: Path) -> None:
             loop.call_soon_threadsafe(ls.say, message, types.MessageType.Error)
             site.ready.set()
         loop.call_soon_threadsafe(lambda: asyncio.ensure_future(guarded(_recheck)(ls, path)))
+        loop.call_soon_threadsafe(lambda: asyncio.ensure_future(_watch(ls, site, path)))
 
     threading.Thread(target=scan, name="mldesign-scan", daemon=True).start()
 
 
 async def _recheck(ls: DesignServer, path: Path) -> None:
     await check(ls, path, changed=False)
+
+
+async def _watch(ls: DesignServer, site: LiveSite, path: Path) -> None:
+    """Every `RESCAN_SECONDS`, in a thread, list the docs folder for pages changed outside
+    the editor (by git, another tool): off the path of a keystroke, which checks one page."""
+    key = _site_key(path)[0]
+    while ls.state.sites.get(key) is not None and ls.state.sites[key].site is site:
+        await asyncio.sleep(RESCAN_SECONDS)
+        try:
+            changed = await asyncio.to_thread(site.rescan)
+        except Exception:  # a listing that failed this time; the next one may not
+            log.exception("mldesign lsp: listing the docs folder failed")
+            continue
+        if changed or site.gone:
+            await guarded(_recheck)(ls, path)
 
 
 def _sites_of_open_documents(ls: DesignServer) -> dict[str, list[tuple[str, Path]]]:
@@ -263,8 +279,6 @@ async def check(ls: DesignServer, path: Path, *, changed: bool = True) -> None:
             site.set_buffer(held, ls.workspace.get_text_document(uri).source)
     if changed:
         site.update(path)
-    if site.ready.is_set():  # else the first scan is under way, in its thread
-        site.rescan()
     for gone in site.take_gone():
         ls.say(
             f"mldesign: {shown_path(gone)} no longer exists on disk; it is checked as the editor holds it "
