@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).parents[1] / "mkdocs_mldesign"
 #: Bottom to top. A module may import its own layer and those below it.
 LAYERS = ("core", "git", "publish", "project", "routes")
 #: Build tools the core, git, publishing and project layers never import: only routes do.
-TOOLS = ("mkdocs", "material", "zensical", "properdocs", "pygls", "mcp")
+TOOLS = ("mkdocs", "material", "zensical", "properdocs", "pygls", "lsprotocol", "mcp")
 #: The imports between routes: the command line runs the Zensical route's stage, and
 #: starts the editor's and the agents' servers (`mldesign lsp`, `mldesign mcp`).
 BETWEEN_ROUTES = {

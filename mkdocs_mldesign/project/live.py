@@ -116,6 +116,8 @@ class LiveSite:
         across designs wait for every design."""
         if self.git_dates:
             threading.Thread(target=self._read_history, name="mldesign-git", daemon=True).start()
+        # One process: forked workers (as `mldesign check` uses) would copy the lock of the
+        # standard input that the server's reader thread holds, and hang on it.
         self.rescan(force=True)
         self.ready.set()
 

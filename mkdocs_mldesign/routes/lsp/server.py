@@ -633,7 +633,7 @@ async def code_action(ls: DesignServer, params: types.CodeActionParams) -> list[
 
 def _missing_sections(at: _At) -> types.CodeAction | None:
     """ "Add the missing sections", from the scaffold, at the end of the design."""
-    design = _design_in(at.site, at.path) or at_last(at)
+    design = _design_in(at.site, at.path) or _last(at.site, at.path)
     if design is None:
         return None
     template = at.site.site.template
@@ -670,12 +670,9 @@ def _missing_sections(at: _At) -> types.CodeAction | None:
     )
 
 
-def at_last(at: _At) -> Design | None:
-    """The last readable design of this document, while it cannot be read now."""
-    return _LAST.get(at.site.shown(at.path))
-
-
-_LAST: dict[str, Design] = server.state.last_design
+def _last(site: LiveSite, path: Path) -> Design | None:
+    """The last readable design of the document at `path`, while it cannot be read now."""
+    return server.state.last_design.get(site.shown(path))
 
 
 # --- outline -----------------------------------------------------------------------------
@@ -691,7 +688,7 @@ async def document_symbols(ls: DesignServer, params: types.DocumentSymbolParams)
     site = loaded.site
     if site is None or not site.owns(path):
         return None
-    design = _design_in(site, path) or _LAST.get(site.shown(path))
+    design = _design_in(site, path) or _last(site, path)
     if design is None:
         return None
     node = design.source.node(())
