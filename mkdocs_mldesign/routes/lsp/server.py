@@ -309,6 +309,18 @@ def _design_in(site: LiveSite, path: Path) -> Design | None:
     return next((d for d in site.designs() if d.source.file == shown), None)
 
 
+@server.feature(types.INITIALIZED)
+@guarded
+async def initialized(ls: DesignServer, params: types.InitializedParams) -> None:
+    """Start reading the workspace's site now, not when the first page opens: by the time
+    an author opens one, its rules across designs are ready."""
+    folders = ls.workspace.folders
+    roots = [_path(f.uri) for f in folders.values()] if folders else [_path(ls.workspace.root_uri or "")]
+    for root in roots:
+        if root is not None and find_config(root) is not None:
+            await site_for(ls, root / "mkdocs.yml")
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @guarded
 async def did_open(ls: DesignServer, params: types.DidOpenTextDocumentParams) -> None:
