@@ -77,6 +77,7 @@ class LiveSite:
     gone: list[Path] = field(default_factory=list)  # open pages whose file vanished since the last scan
     log: GitLog | None = None
     _on_disk: set[Path] = field(default_factory=set)  # open pages last seen on disk
+    _dated: bool = False  # the git history arrived and gave designs dates
     ready: threading.Event = field(default_factory=threading.Event)  # every page checked once
     _scanned: float = 0.0
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -126,7 +127,7 @@ class LiveSite:
         with self._lock:
             self.log = log
             for entry in self.entries.values():
-                date_designs(self.site, [(entry.result, False)], log, date.today())
+                self._dated |= bool(date_designs(self.site, [(entry.result, False)], log, date.today()))
 
     # --- pages -----------------------------------------------------------------------
 
@@ -155,12 +156,14 @@ class LiveSite:
 
     def rescan(self, *, force: bool = False) -> bool:
         """List the docs folder again (at most every `RESCAN_SECONDS` unless `force`) and
-        check the pages whose files changed; whether any verdict changed."""
+        check the pages whose files changed; whether any verdict changed (dates from git
+        that arrived since the last scan count as a change)."""
         now = time.monotonic()
         if not force and now - self._scanned < RESCAN_SECONDS:
             return False
         self._scanned = now
-        changed = False
+        with self._lock:
+            changed, self._dated = self._dated, False  # designs given dates from git since
         listed = {_norm(p) for p in (self.list_pages() if self.list_pages else ())}
         with self._lock:
             for path in [p for p in self.entries if p not in listed and p not in self.buffers]:

@@ -5,6 +5,7 @@ outline, go to definition, and a server that survives whatever it is given."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -407,3 +408,26 @@ async def test_a_page_deleted_while_open_is_said_and_still_checked(tmp_path: Pat
         assert "docs/designs/a.md" in said[0]
         replace_all(client, address, design("a"))
         assert await diagnostics(client, address, lambda d: not d) == []
+
+
+async def test_dates_from_git_judge_staleness_as_mldesign_check_does(tmp_path: Path) -> None:
+    undated = {k: v for k, v in GOOD.items() if k not in ("created", "updated")}
+    write_site(tmp_path, {"designs/old.md": page(undated, title="Old")})
+    env = {
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "GIT_AUTHOR_DATE": "2020-01-15T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2020-01-15T10:00:00+00:00",
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "An old design"]):
+        subprocess.run(["git", *args], cwd=tmp_path, env={**os.environ, **env}, check=True)
+    expected = cli_problems(tmp_path, "docs/designs/old.md")
+    assert [rule for _, _, _, rule, _ in expected] == ["stale"]  # its last commit is years old
+    async with lsp(tmp_path) as client:
+        address = open_page(client, tmp_path / "docs/designs/old.md")
+        found = await diagnostics(client, address, lambda d: codes(d) == ["stale"])
+        assert lsp_problems(found) == expected
