@@ -87,7 +87,11 @@ class DesignServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         # An error of the server itself: said once as a message, never as a traceback.
         log.error("mldesign lsp: %s: %s", type(error).__name__, error)
-        self.say(f"mldesign: an internal error ({type(error).__name__}); the server goes on", types.MessageType.Error)
+        try:
+            message = f"mldesign: an internal error ({type(error).__name__}); the server goes on"
+            self.say(message, types.MessageType.Error)
+        except Exception:  # the client is gone, or the error was in writing to it
+            log.error("mldesign lsp: the client could not be told")
 
     def say(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
