@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -320,8 +320,3 @@ def _site(settings: Settings) -> Site:
 
 def _norm(path: Path) -> Path:
     return Path(os.path.normpath(os.path.abspath(path)))
-
-
-def files_of(results: Iterable[PageResult]) -> set[str]:
-    """The files the problems of `results` are in."""
-    return {p.file for r in results for p in r.all_problems}
