@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install routes preflight site site-zensical serve test lint typecheck pytest bench docs clean
+.PHONY: install routes preflight site site-zensical serve test lint typecheck pytest bench bench-lsp vsix docs clean
 
 # The browser tests drive this Chromium (tests/conftest.py reads MLDESIGN_CHROMIUM).
 CHROMIUM ?= /usr/bin/chromium
@@ -114,10 +114,19 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --build-sizes 100,1000,5000 --full-nav 1000 --serve 1000 \
 		--check-sizes 100,1000,5000 --git 1000 --evidence 1000 --runs 5 --large-runs 3 \
 		--write-docs docs/benchmarks.md --json bench/out/results.json
+	$(BIN)/python bench/lsp_bench.py --designs 1000 --json bench/out/lsp.json
+
+## Measure `mldesign lsp` on a site of 1,000 designs with a real client: ready time, latency, memory.
+bench-lsp: $(STAMP)
+	$(BIN)/python bench/lsp_bench.py --designs 1000
+
+## Package the VS Code extension (editors/vscode/) as editors/vscode/mldesign.vsix, with @vscode/vsce from npm.
+vsix:
+	cd editors/vscode && npm install --silent --no-audit --no-fund && npm run --silent package
 
 ## Build this project's documentation (strict) into site/.
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) $(TECHDOCS) $(CORE) $(MLFLOW) $(ZENSICAL) .node site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TECHDOCS) $(CORE) $(MLFLOW) $(ZENSICAL) .node editors/vscode/node_modules editors/vscode/*.vsix site example_site/site example_site/site-zensical example_site/.mldesign example_site/.cache example_site/mkdocs.mldesign.yml .pytest_cache .mypy_cache .ruff_cache

@@ -15,9 +15,14 @@ PACKAGE = Path(__file__).parents[1] / "mkdocs_mldesign"
 #: Bottom to top. A module may import its own layer and those below it.
 LAYERS = ("core", "git", "publish", "project", "routes")
 #: Build tools the core, git, publishing and project layers never import: only routes do.
-TOOLS = ("mkdocs", "material", "zensical", "properdocs", "pygls", "mcp")
-#: The one import between routes: the command line runs the Zensical route's stage.
-BETWEEN_ROUTES = {("routes.cli", "routes.zensical.stage")}
+TOOLS = ("mkdocs", "material", "zensical", "properdocs", "pygls", "lsprotocol", "mcp")
+#: The imports between routes: the command line runs the Zensical route's stage, and
+#: starts the editor's and the agents' servers (`mldesign lsp`, `mldesign mcp`).
+BETWEEN_ROUTES = {
+    ("routes.cli", "routes.zensical.stage"),
+    ("routes.cli", "routes.lsp.server"),
+    ("routes.cli", "routes.mcp.server"),
+}
 
 
 def _module(path: Path) -> str:

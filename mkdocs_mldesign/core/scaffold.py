@@ -279,6 +279,17 @@ def design_lines(template: Template, new: NewDesign, indent: int = 0) -> list[st
     return out
 
 
+def section_lines(template: Template, keys: Sequence[str], indent: int = 0) -> list[str]:
+    """The scaffold of the sections named by `keys` alone, in template order, each with its
+    title and the questions of its fields: what an editor adds to a design that lacks them."""
+    writer = _Writer(template.schema)
+    out: list[str] = []
+    for section in template.sections:
+        if section.key in keys:
+            out.extend(_section(template, section, indent, writer))
+    return out
+
+
 def page_text(template: Template, new: NewDesign, *, key: str = "design", design_file: str | None = None) -> str:
     """A new design page; its design sits in the front matter, or in `design_file`."""
     lines = ["---", f"title: {_scalar(new.title)}"]

@@ -200,7 +200,7 @@ def test_every_subcommand_and_option_appears() -> None:
     [subparsers] = [a for a in top._actions if a.choices and isinstance(a.choices, dict)]
     assert isinstance(subparsers.choices, dict)
     names = list(subparsers.choices)
-    assert names == ["check", "diff", "new", "export", "schema", "labels", "zensical"]
+    assert names == ["check", "diff", "new", "export", "schema", "labels", "zensical", "lsp", "mcp"]
     headings = positions(page, [f"## `mldesign {n}` {{#mldesign-{n}}}" for n in names])
     assert headings == sorted(headings)
     for name, start, end in zip(names, headings, [*headings[1:], len(page)], strict=True):
@@ -215,7 +215,7 @@ def test_every_subcommand_and_option_appears() -> None:
 
 def test_the_help_is_wrapped_at_a_fixed_width() -> None:
     blocks = re.findall(r"```text\n(.*?)```", cli_reference(width=60), re.DOTALL)
-    assert len(blocks) == 8  # the top level and each of its seven commands
+    assert len(blocks) == 10  # the top level and each of its nine commands
     assert all(len(line) <= 60 for block in blocks for line in block.splitlines())
     wide = re.findall(r"```text\n(.*?)```", cli_reference(), re.DOTALL)
     assert any(len(line) > 60 for block in wide for line in block.splitlines())

@@ -79,3 +79,11 @@ def test_with_or_without_mkdocs_check_sees_the_same_pages(tmp_path: Path) -> Non
     without = core("mldesign", "check", "--format", "json", cwd=tmp_path)
     files = [sorted(d["file"] for d in json.loads(r.stdout)["designs"]) for r in (with_mkdocs, without)]
     assert files[0] == files[1] == ["docs/designs/face.md", "docs/other/id.md"]
+
+
+def test_the_editor_servers_say_what_to_install_without_the_editor_extra(tmp_path: Path) -> None:
+    for command in ("lsp", "mcp"):
+        result = core("mldesign", command, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "install it with: pip install 'mkdocs-mldesign[editor]'" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -322,3 +322,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {shown_path(target)}: {exc.strerror or exc}") from None
     print(f"wrote {shown_path(target)}")
     return EXIT_OK
+
+
+_EDITOR_EXTRA = "pip install 'mkdocs-mldesign[editor]'"
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from mkdocs_mldesign.routes.lsp.server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs {exc.name or 'pygls'}; install it with: {_EDITOR_EXTRA}") from None
+    code: int = serve()
+    return code
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    try:
+        from mkdocs_mldesign.routes.mcp.server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the MCP server needs {exc.name or 'mcp'}; install it with: {_EDITOR_EXTRA}") from None
+    code: int = serve(Path(args.config_file) if args.config_file else None)
+    return code

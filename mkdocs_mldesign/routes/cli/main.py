@@ -23,6 +23,8 @@ from mkdocs_mldesign.routes.cli.commands import (
     cmd_diff,
     cmd_export,
     cmd_labels,
+    cmd_lsp,
+    cmd_mcp,
     cmd_new,
     cmd_schema,
     cmd_zensical,
@@ -168,6 +170,24 @@ def parser() -> argparse.ArgumentParser:
     zensical.add_argument("--strict", action="store_true", help="fail on warnings too, as `mkdocs build --strict`")
     zensical.add_argument("--format", choices=("text", "github"), default="text", help="output format")
     zensical.set_defaults(run=cmd_zensical)
+
+    lsp = sub.add_parser(
+        "lsp",
+        help="a language server for editors: the check's problems, completion and quick fixes while typing",
+        description="Serve the Language Server Protocol over standard input and output, for the design pages "
+        "and design files of the site of the nearest mkdocs.yml. Editors start it themselves; see the "
+        "editors page of the docs. Needs the `editor` extra.",
+    )
+    lsp.set_defaults(run=cmd_lsp)
+
+    mcp = sub.add_parser(
+        "mcp",
+        help="a Model Context Protocol server: the check, the schema and the scaffold as tools for agents",
+        description="Serve the Model Context Protocol over standard input and output, with tools that check "
+        "designs, explain fields, list designs and coverage, and write new designs. Needs the `editor` extra.",
+    )
+    _config_option(mcp, "the site the tools work on")
+    mcp.set_defaults(run=cmd_mcp)
     return top
 
 
