@@ -18,11 +18,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from mkdocs_mldesign.core.design import MAX_DESIGN_FILE_BYTES, Design, PageResult, default_id, read_inside
+from mkdocs_mldesign.core.evidence import EvidenceOptions
 from mkdocs_mldesign.core.frontmatter import MAX_PAGE_BYTES, NotRegular, TooLarge, read_page
 from mkdocs_mldesign.core.labels import Labels
 from mkdocs_mldesign.core.problems import Problem, shown_path
@@ -32,6 +33,7 @@ from mkdocs_mldesign.core.storage import digest
 from mkdocs_mldesign.git.history import GitLog
 from mkdocs_mldesign.project.check import date_designs, markdown_files
 from mkdocs_mldesign.project.config import CONFIG_NAMES, ConfigError, docs_files, load, option_error
+from mkdocs_mldesign.project.evidence import add_evidence
 
 #: How often the docs folder is listed again to see files changed outside the editor (a
 #: listing of a thousand pages takes a few milliseconds, not spent on a keystroke).
@@ -72,6 +74,9 @@ class LiveSite:
     config_file: Path | None = None
     git_dates: bool = True
     list_pages: Callable[[], Iterator[Path]] | None = None
+    #: What the designs' measurements may be read from: the files only, while typing (a
+    #: tracking server is not asked at every keystroke; `mldesign check` asks it).
+    evidence: EvidenceOptions = field(default_factory=lambda: EvidenceOptions(mlflow=False))
     entries: dict[Path, _Entry] = field(default_factory=dict)
     buffers: dict[Path, bytes] = field(default_factory=dict)
     gone: list[Path] = field(default_factory=list)  # open pages whose file vanished since the last scan
@@ -109,7 +114,8 @@ class LiveSite:
         def pages() -> Iterator[Path]:
             return (docs / src for src in docs_files(config) if src.endswith(".md"))
 
-        return cls(site, docs, labels, config.path, git and config.options.git_dates, pages)
+        evidence = replace(config.options.evidence, mlflow=False)
+        return cls(site, docs, labels, config.path, git and config.options.git_dates, pages, evidence)
 
     def start(self) -> None:
         """Check every page of the site once, and read its git history in the background.
@@ -265,6 +271,15 @@ class LiveSite:
         )
         if self.log is not None:
             date_designs(self.site, [(result, False)], self.log, today)
+        if result.design is not None:
+            project = self.config_file.parent if self.config_file is not None else self.docs_dir
+            add_evidence(
+                self.site,
+                [(result.design, str(path.parent))],
+                project_dir=str(project),
+                options=self.evidence,
+                today=today,
+            )
         return result
 
     # --- verdicts --------------------------------------------------------------------

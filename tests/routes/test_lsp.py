@@ -96,6 +96,23 @@ async def test_diagnostics_are_those_of_mldesign_check_and_clear_when_fixed(tmp_
         no_traceback(client)
 
 
+async def test_a_missed_target_in_a_results_file_is_the_same_diagnostic_as_mldesign_check(tmp_path: Path) -> None:
+    metrics = [
+        {"name": "recall", "target": ">= 97%", "priority": "primary"},
+        {"name": "fmr", "target": "<= 0.1%", "priority": "guardrail"},
+    ]
+    data = {**GOOD, "id": "measured", "metrics": metrics, "evidence": [{"results": "eval.json"}]}
+    data["objectives"] = ["Verify returning patients"]
+    write_site(
+        tmp_path, {"designs/m.md": page(data, title="Measured"), "designs/eval.json": '{"recall": 0.99, "fmr": 0.01}'}
+    )
+    async with lsp(tmp_path) as client:
+        address = open_page(client, tmp_path / "docs/designs/m.md")
+        found = await diagnostics(client, address, lambda d: "target-not-met" in codes(d))
+        assert lsp_problems(found) == cli_problems(tmp_path, "docs/designs/m.md")
+        no_traceback(client, found)
+
+
 async def test_rules_across_designs_see_the_files_on_disk_and_the_open_buffers(tmp_path: Path) -> None:
     write_site(
         tmp_path,
