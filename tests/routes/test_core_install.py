@@ -85,5 +85,5 @@ def test_the_editor_servers_say_what_to_install_without_the_editor_extra(tmp_pat
     for command in ("lsp", "mcp"):
         result = core("mldesign", command, cwd=tmp_path)
         assert result.returncode == 2, result.stderr
-        assert "install it with: pip install 'mkdocs-mldesign[editor]'" in result.stderr
+        assert "install it with: pip install './mkdocs-mldesign[editor]'" in result.stderr
         assert "Traceback" not in result.stderr

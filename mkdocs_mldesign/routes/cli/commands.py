@@ -324,7 +324,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_EDITOR_EXTRA = "pip install 'mkdocs-mldesign[editor]'"
+_EDITOR_EXTRA = "pip install './mkdocs-mldesign[editor]'"
 
 
 def cmd_lsp(args: argparse.Namespace) -> int:
