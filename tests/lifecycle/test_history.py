@@ -20,7 +20,7 @@ BACKGROUND = {"users": "Clinic staff", "goals": "Fast check-in", "pains": "Long 
 
 def steps(html: str) -> list[str]:
     """The timeline's steps as text: date, status, completeness, version, commit, subject."""
-    found = re.search(r'<details class="mldesign-history">(.*?)</details>', html, re.S)
+    found = re.search(r'<details class="mldesign-history" id="mldesign-history">(.*?)</details>', html, re.S)
     assert found is not None, "no timeline on the page"
     items = re.findall(r'<li class="mldesign-history__step">(.*?)</li>', found.group(1), re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]

@@ -32,7 +32,7 @@ def test_zensical_and_mkdocs_read_the_same_history(tmp_path: Path) -> None:
 
     def timeline(site: Path) -> str:
         html = (site / "a/index.html").read_text(encoding="utf-8")
-        found = re.search(r'<details class="mldesign-history">.*?</details>', html, re.S)
+        found = re.search(r'<details class="mldesign-history" id="mldesign-history">.*?</details>', html, re.S)
         assert found is not None
         return found.group(0)
 
