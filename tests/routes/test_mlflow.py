@@ -135,7 +135,7 @@ def test_an_experiment_without_a_run_is_a_located_warning(
     )
     [warning] = warnings
     assert said in warning
-    assert ": design.evidence[0].mlflow: " in warning
+    assert " design.evidence[0].mlflow: " in warning
     assert "no evidence" in page
 
 
@@ -292,7 +292,7 @@ def test_a_misbehaving_server_is_a_warning_within_the_budget(
         took = time.monotonic() - started
     [warning] = warnings
     assert said in warning, warning
-    assert ": design.evidence[0].mlflow: " in warning
+    assert " design.evidence[0].mlflow: " in warning
     assert "Traceback" not in warning
     assert [v for v, _ in verdicts(entry)] == ["no-evidence"] * 3
     assert took < 20  # not a benchmark: a hang would take 30 s and more

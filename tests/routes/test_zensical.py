@@ -258,7 +258,7 @@ def test_the_example_site_builds_with_zensical(tmp_path: Path, zpy: Path) -> Non
         "triage-notes-summariser",
     }
     overview = (site / "designs/index.html").read_text(encoding="utf-8")
-    assert overview.count('<tr data-mldesign-id="face-verification"') == 2  # the list and the matrix
+    assert overview.count('<tr data-mldesign-id="face-verification"') == 3  # the list, the matrix, Annex IV's
 
 
 def test_nothing_from_the_hostile_corpus_runs_in_the_zensical_site(tmp_path: Path, zpy: Path) -> None:
