@@ -611,6 +611,20 @@ def built(workspace: Workspace, cli_run: Command) -> CorpusBuild:
     return CorpusBuild(workspace.site, warnings, seconds, error)
 
 
+def mkdocs_build(root: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of the site in `root`, run for real in a process of its own: what a
+    user sees of a build that stops (its log on stderr, its exit status)."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=dict(env) if env is not None else None,
+        timeout=300,
+        check=False,
+    )
+
+
 def run_mldesign(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed `mldesign` command, run for real in `cwd`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}

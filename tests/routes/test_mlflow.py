@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.conftest import Capture, MLflowServer, write_site
+from tests.conftest import Capture, MLflowServer, mkdocs_build, write_site
 from tests.designs import design_page, good
 
 METRICS = [
@@ -149,7 +148,7 @@ def test_the_environment_names_the_server_and_each_experiment_is_asked_once(
     write_site(tmp_path, pages)
     before = mlflow_server.requests("experiments/get-by-name?experiment_name=face")
     env = {**os.environ, "MLFLOW_TRACKING_URI": mlflow_server.uri}
-    done = _mkdocs_build(tmp_path, env)
+    done = mkdocs_build(tmp_path, env)
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr
     time.sleep(0.5)  # the server writes its access log after it answers
@@ -307,17 +306,3 @@ def test_a_server_that_is_down_is_a_warning(tmp_path: Path, capture_mkdocs_log: 
     )
     [warning] = warnings
     assert f"the MLflow server http://127.0.0.1:{port} cannot be reached" in warning
-
-
-def _mkdocs_build(root: Path, env: dict[str, str]) -> Any:
-    import subprocess
-
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )

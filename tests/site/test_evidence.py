@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from tests.conftest import BuildSite, Capture, run_mldesign, write_site
+from tests.conftest import BuildSite, Capture, mkdocs_build, run_mldesign, write_site
 from tests.designs import design_page, good
 
 METRICS = [
@@ -210,13 +208,7 @@ def test_evidence_can_be_turned_off(build_site: BuildSite) -> None:
 )
 def test_a_bad_evidence_option_names_its_line(tmp_path: Path, option: str, value: Any, message: str) -> None:
     write_site(tmp_path, {"index.md": "# Home\n"}, plugin={option: value})
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = mkdocs_build(tmp_path)
     assert done.returncode != 0
     assert message in done.stderr
     assert "mkdocs.yml:" in done.stderr

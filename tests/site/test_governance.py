@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort
 from mkdocs_mldesign.core.design import Checker
 from mkdocs_mldesign.core.frameworks import FrameworkError, judge_framework, parse_framework, preset_text
 from mkdocs_mldesign.core.schema import Template
-from tests.conftest import BuildSite, make_design, run_mldesign, write_site
+from tests.conftest import BuildSite, make_design, mkdocs_build, run_mldesign, write_site
 from tests.designs import design_page, good
 
 MEASURED = {"recall": 0.981, "false_match_rate": 0.0004, "latency": 120}
@@ -208,7 +208,7 @@ def test_a_malformed_framework_file_is_a_located_error(
     assert str(caught.value).startswith(message), str(caught.value)
     (tmp_path / "own.yaml").write_text(text, encoding="utf-8")
     write_site(tmp_path, {"index.md": "# Home\n"}, plugin={"frameworks": ["own.yaml"]})
-    built = _mkdocs_build(tmp_path)
+    built = mkdocs_build(tmp_path)
     assert built.returncode == 1
     assert f"mldesign: {message}" in built.stderr
     assert "Traceback" not in built.stderr
@@ -275,9 +275,3 @@ def test_a_site_of_its_own_maps_its_checklist_in_its_language(tmp_path: Path, bu
     page = built.html("face/index.html")
     assert "Prüfgremium: 2 von 2 Punkten beantwortet" in page
     assert "Eine Nachweiskarte, keine Konformitätsbewertung" in page
-
-
-def _mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=root, capture_output=True, text=True, check=False
-    )
