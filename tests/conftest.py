@@ -215,9 +215,12 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(f"{reason} (the browser tests skip only when MLDESIGN_REQUIRE_BROWSER is not 1)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium for each module that drives one. Not for the whole session:
+    Playwright's synchronous API keeps an event loop of its own running in this thread
+    while it is started, and the asyncio tests of the editor and agent servers (pytest-lsp,
+    the MCP client) need the thread's loop to themselves."""
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
     try:
