@@ -233,16 +233,14 @@ class Renderer:
         batch = _Batch()
         pending: list[Callable[[], SectionView]] = []
         scored = {s.key: s for s in design.score.sections}  # the check scored the counted ones
+        # Each metric's verdict, for its row; none when the design names no evidence.
+        checks = {c.index: c for c in design.checks} if lists_evidence(design.data) else None
         for section in self.template.sections:
             value = design.data.get(section.key)
             if value is None and not section.counts:
                 continue  # an optional section the author left out is not shown
             score = scored.get(section.key) or score_section(section, value)
-            if section.key == "metrics" and isinstance(value, list) and not is_na(value):
-                checks = {c.index: c for c in design.checks} if lists_evidence(design.data) else None
-                pending.append(self._metrics(self._base(section, score), value, batch, checks))
-                continue
-            pending.append(self._section(section, value, score, batch))
+            pending.append(self._section(section, value, score, batch, checks))
         batch.run(self.md, resolver, brackets_in(design.data))
         sections = [build() for build in pending]
         groups = []
@@ -291,14 +289,21 @@ class Renderer:
             ),
         }
 
-    def _section(self, section: Section, value: Any, score: SectionScore, batch: _Batch) -> Callable[[], SectionView]:
+    def _section(
+        self,
+        section: Section,
+        value: Any,
+        score: SectionScore,
+        batch: _Batch,
+        checks: Mapping[int, MetricCheck] | None,
+    ) -> Callable[[], SectionView]:
         base = self._base(section, score)
         kind = _kind(section, value)
         if is_na(value):
             na_reason = _na_reason(value)
             return lambda: SectionView(**base, kind=kind, na_reason=na_reason)
         if section.key == "metrics" and isinstance(value, list):
-            return self._metrics(base, value, batch, None)
+            return self._metrics(base, value, batch, checks)
         if section.key == "objectives" and isinstance(value, list):
             return self._objectives(base, value, batch)
         if section.fields:
