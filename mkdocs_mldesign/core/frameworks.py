@@ -49,6 +49,7 @@ class Point:
     extension: tuple[str, ...] = ()
     history: bool = False
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()  # the `extension` fields the site's template does not have
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -163,6 +164,7 @@ def parse_framework(name: str, text: str, source: str, template: Template) -> Fr
                 lists["extension"],
                 history,
                 _translations(raw.get("translations"), (*where, "translations"), fail),
+                frozenset(lists["extension"]) - known,
             )
         )
     return Framework(
@@ -255,12 +257,13 @@ def judge_framework(
 ) -> list[PointResult]:
     """Each point's state for `design`: answered when every field it needs holds an
     answer (and one of `any`), partly when some do, unanswered when none does. An
-    extension field the template lacks is never answered."""
-    known = known_fields(template)
+    extension field the template lacks (`Point.absent`, found when the framework was read
+    against the same template) is never answered."""
     out = []
     for point in framework.points:
-        needed = [
-            (f, field_state(f, design, template) if f in known else "empty") for f in (*point.all, *point.extension)
+        needed: list[tuple[str, FieldState]] = [
+            (f, "empty" if f in point.absent else field_state(f, design, template))
+            for f in (*point.all, *point.extension)
         ]
         if point.history:
             needed.append(("history", "filled" if has_history else "empty"))
