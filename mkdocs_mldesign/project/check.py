@@ -131,11 +131,10 @@ def check_jobs(
         if read is not None:
             mine = [(result, real is not None) for (_, r, real), result in zip(jobs, results, strict=True) if r == root]
             date_designs(site, mine, read(), today)
-    if evidence is not None:
+    if evidence is not None:  # for the pages asked about: the context's own problems are not reported
         project_dir, allowed = evidence
-        placed = [
-            (r.design, str((real or path).parent)) for (path, _, real), r in zip(jobs, results, strict=True) if r.design
-        ]
+        asked_results = zip(asked, results[: len(asked)], strict=True)
+        placed = [(r.design, str((real or path).parent)) for (path, _, real), r in asked_results if r.design]
         add_evidence(site, placed, project_dir=str(project_dir), options=allowed, today=today)
     named = [(str(root), r.design_file) for (_, root, _), r in zip(jobs, results, strict=True) if r.design_file]
     return site.check_site(results[: len(asked)], context=results[len(asked) :]), named
