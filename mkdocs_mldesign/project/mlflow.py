@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from mkdocs_mldesign.core import frontmatter
 from mkdocs_mldesign.core.evidence import TIMEOUT_SECONDS, Measurement, Reading
 
 #: An answer larger than this is refused (a run's latest metrics are a few kilobytes).
@@ -47,7 +48,8 @@ def scheme(uri: str) -> str:
 
 
 def short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """What a message quotes of an address or a name: cut as every message cuts it."""
+    return frontmatter._short(text, limit)
 
 
 def read_runs(requests: Sequence[Request], timeout: float = TIMEOUT_SECONDS) -> dict[Request, Reading]:
